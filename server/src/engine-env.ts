@@ -3,8 +3,6 @@
  * server pass implementations backed by the file system (see server/src/io/), tests pass in-memory ones.
  */
 import type { Figure } from './sizing/figure';
-import type { DebianIndex } from './sizing/debian';
-import type { BaseImageData } from './sizing/base-images';
 
 export interface ContextMeasurement {
   bytes: number;
@@ -26,9 +24,10 @@ export interface BuildContext {
   exists(path: string): boolean;
 }
 
+/** Loaded lazily by the IO layer; the sizing modules define what the packs hold. */
 export interface DataPacks {
-  baseImages(): BaseImageData | null;
-  debian(release: string): DebianIndex | null;
+  baseImages(): unknown | null;
+  debian(release: string): unknown | null;
 }
 
 export interface EngineEnv {

@@ -1,0 +1,165 @@
+/**
+ * Runs the rules over one analysis: severities from settings, suppression comments, a try/catch per rule
+ * (a broken rule is an internal problem, never a crash) and cancellation between rules.
+ *
+ * Suppression comments (handled here, never in rules):
+ *   # dockerfile-lean ignore=rule-a,rule-b      on the line(s) above an instruction
+ *   # dockerfile-lean ignore-file=rule-a        anywhere: the whole file (no list = every rule)
+ *   # hadolint ignore=DL3009,DL3015             hadolint's form, for rules that declare those codes
+ *   # hadolint global ignore=DL3009             hadolint's file-wide form
+ */
+import type { DockerfileModel, Instruction, Range } from '../model/types';
+import type { Finding, Fix, Rule, RuleContext, RuleReport, RuleSetting, Severity } from './types';
+import { insertAt } from './lib/edits';
+import { lineBreakOf } from '../text/edits';
+import { formatFigure } from '../sizing/figure';
+
+export interface RunnerOptions {
+  rules?: Readonly<Record<string, RuleSetting>>;
+  cancelled?: () => boolean;
+}
+
+export interface RunnerResult {
+  findings: Finding[];
+  /** Internal problems (a rule threw); reported to the log, not as diagnostics on user text. */
+  internalErrors: string[];
+  cancelled: boolean;
+}
+
+export class Cancelled extends Error {
+  constructor() { super('analysis cancelled'); }
+}
+
+export function runRules(rules: readonly Rule[], context: RuleContext, options: RunnerOptions = {}): RunnerResult {
+  const suppressions = readSuppressions(context.model, rules);
+  const findings: Finding[] = [];
+  const internalErrors: string[] = [];
+  for (const rule of rules) {
+    if (options.cancelled?.()) return { findings, internalErrors, cancelled: true };
+    const setting = options.rules?.[rule.meta.id] ?? rule.meta.defaultSeverity;
+    if (setting === 'off') continue;
+    let reports: RuleReport[];
+    try {
+      reports = rule.check(context);
+    } catch (error) {
+      internalErrors.push(`rule ${rule.meta.id} failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+      continue;
+    }
+    for (const report of reports) {
+      if (suppressions.isSuppressed(rule.meta.id, report.range)) continue;
+      findings.push(toFinding(rule, setting, report, context.model));
+    }
+  }
+  findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.ruleId.localeCompare(b.ruleId));
+  return { findings, internalErrors, cancelled: false };
+}
+
+function toFinding(rule: Rule, severity: Severity, report: RuleReport, model: DockerfileModel): Finding {
+  const stageIndex = report.stageIndex ?? null;
+  const data: Record<string, string | number> = { ...(report.data ?? {}) };
+  if (report.savings) data.savings = formatFigure(report.savings);
+  const template = rule.meta.messages[report.messageId] ?? report.messageId;
+  let message = fillTemplate(template, data);
+  if (stageIndex !== null && model.stages.length > 1) {
+    const stage = model.stages[stageIndex];
+    message += ` [stage ${stage?.name ? `'${stage.name}'` : `#${stageIndex}`}]`;
+  }
+  return {
+    ruleId: rule.meta.id,
+    messageId: report.messageId,
+    severity,
+    message,
+    range: report.range,
+    stageIndex,
+    fixes: [...(report.fixes ?? []), ...suppressionFixes(rule.meta.id, report.range, model)],
+    savings: report.savings ?? null,
+    data,
+    docsUrl: rule.meta.docs.url,
+  };
+}
+
+/** Replaces {{name}} with data values; a missing value leaves an empty string, never "undefined". */
+export function fillTemplate(template: string, data: Readonly<Record<string, string | number>>): string {
+  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, key: string) => (data[key] !== undefined ? String(data[key]) : ''));
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Suppression comments
+
+const leanPattern = /^#\s*dockerfile-lean\s+(ignore|ignore-file)(?:\s*=\s*([\w\-, ]*))?\s*$/i;
+const hadolintPattern = /^#\s*hadolint\s+(global\s+)?ignore\s*=\s*([\w, ]+)\s*$/i;
+
+interface Suppressions { isSuppressed(ruleId: string, range: Range): boolean }
+
+function readSuppressions(model: DockerfileModel, rules: readonly Rule[]): Suppressions {
+  const byHadolint = new Map<string, string[]>();
+  for (const rule of rules) for (const code of rule.meta.hadolint ?? []) byHadolint.set(code.toUpperCase(), [...(byHadolint.get(code.toUpperCase()) ?? []), rule.meta.id]);
+  const fileWide = new Set<string>();
+  let everything = false;
+  // Line of the instruction a comment applies to → rule ids.
+  const byLine = new Map<number, Set<string>>();
+  const instructionStarts = model.instructions.map((i) => i.range.start.line).sort((a, b) => a - b);
+  const nextInstructionLine = (line: number) => instructionStarts.find((l) => l > line);
+  for (const comment of model.comments) {
+    const lean = leanPattern.exec(comment.text);
+    const hadolint = lean ? null : hadolintPattern.exec(comment.text);
+    if (!lean && !hadolint) continue;
+    let ids: string[];
+    if (lean) {
+      ids = (lean[2] ?? '').split(/[\s,]+/).filter(Boolean);
+    } else {
+      ids = (hadolint![2] ?? '').split(/[\s,]+/).filter(Boolean).flatMap((code) => byHadolint.get(code.toUpperCase()) ?? []);
+    }
+    const isFileWide = lean ? lean[1].toLowerCase() === 'ignore-file' : Boolean(hadolint![1]);
+    if (isFileWide) {
+      if (lean && ids.length === 0) everything = true;
+      ids.forEach((id) => fileWide.add(id));
+      continue;
+    }
+    const target = nextInstructionLine(comment.range.start.line);
+    if (target === undefined) continue;
+    const set = byLine.get(target) ?? new Set<string>();
+    ids.forEach((id) => set.add(id));
+    byLine.set(target, set);
+  }
+  const instructionAt = (line: number): Instruction | undefined => model.instructions.find((i) => i.range.start.line <= line && i.range.end.line >= line);
+  return {
+    isSuppressed(ruleId, range) {
+      if (everything || fileWide.has(ruleId)) return true;
+      const instruction = instructionAt(range.start.line);
+      const line = instruction ? instruction.range.start.line : range.start.line;
+      return byLine.get(line)?.has(ruleId) ?? false;
+    },
+  };
+}
+
+/** Two fixes on every finding: silence it on this instruction, or in the whole file. */
+function suppressionFixes(ruleId: string, range: Range, model: DockerfileModel): Fix[] {
+  const eol = lineBreakOf(model.text);
+  const instruction = model.instructions.find((i) => i.range.start.line <= range.start.line && i.range.end.line >= range.start.line);
+  const line = instruction ? instruction.range.start.line : range.start.line;
+  const lineText = model.lines[line] ?? '';
+  const indent = /^[ \t]*/.exec(lineText)?.[0] ?? '';
+  const previous = line > 0 ? model.lines[line - 1] ?? '' : '';
+  const existing = leanPattern.exec(previous.trim());
+  const lineFix: Fix = existing && existing[1].toLowerCase() === 'ignore'
+    ? {
+      title: `Ignore ${ruleId} for this instruction`,
+      kind: 'quickfix', safe: false,
+      edits: [{ range: { start: { line: line - 1, character: 0 }, end: { line: line - 1, character: previous.length } }, newText: `${/^[ \t]*/.exec(previous)?.[0] ?? ''}# dockerfile-lean ignore=${[...(existing[2] ?? '').split(/[\s,]+/).filter(Boolean), ruleId].join(',')}` }],
+    }
+    : { title: `Ignore ${ruleId} for this instruction`, kind: 'quickfix', safe: false, edits: [insertAt({ line, character: 0 }, `${indent}# dockerfile-lean ignore=${ruleId}${eol}`)] };
+  // The file-wide comment goes after parser directives: a comment above them would turn them off.
+  let topLine = 0;
+  while (topLine < model.lines.length && /^\s*#\s*(syntax|escape|check)\s*=/i.test(model.lines[topLine].replace(/^\uFEFF/, ''))) topLine++;
+  const fileFix: Fix = {
+    title: `Ignore ${ruleId} in this file`,
+    kind: 'quickfix', safe: false,
+    edits: [insertAt({ line: topLine, character: 0 }, `# dockerfile-lean ignore-file=${ruleId}${eol}`)],
+  };
+  return [lineFix, fileFix];
+}
+
+export function isSuppressionFix(fix: Fix): boolean {
+  return fix.title.startsWith('Ignore ');
+}
