@@ -17,8 +17,13 @@ const common = {
   absWorkingDir: root,
 };
 
-await Promise.all([
-  build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'client/out/extension.js', external: ['vscode'] }),
-  build({ ...common, entryPoints: ['server/src/lsp/main.ts'], outfile: 'server/out/server.js' }),
-  build({ ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'server/out/cli.js' }),
-]);
+const bundles = {
+  client: { entryPoints: ['client/src/extension.ts'], outfile: 'client/out/extension.js', external: ['vscode'] },
+  server: { entryPoints: ['server/src/lsp/main.ts'], outfile: 'server/out/server.js' },
+  cli: { entryPoints: ['server/src/cli/main.ts'], outfile: 'server/out/cli.js' },
+};
+// --only=server,cli builds a subset (benchmarks and CLI tests need no client).
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+await Promise.all(Object.entries(bundles)
+  .filter(([name]) => !only || only.includes(name))
+  .map(([, options]) => build({ ...common, ...options })));

@@ -50,3 +50,17 @@ export function lineBreakOf(text: string): string {
   const match = /\r\n|\r|\n/.exec(text);
   return match ? match[0] : '\n';
 }
+
+/** Keeps edits that do not overlap an earlier one (LSP forbids overlapping edits in one change). */
+export function nonOverlapping<T extends TextEditLike>(edits: readonly T[]): T[] {
+  const sorted = [...edits].sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+  const kept: T[] = [];
+  const after = (p: Position, q: Position) => p.line > q.line || (p.line === q.line && p.character >= q.character);
+  for (const edit of sorted) {
+    const last = kept[kept.length - 1];
+    if (last && !after(edit.range.start, last.range.end)) continue;
+    if (last && last.range.start.line === edit.range.start.line && last.range.start.character === edit.range.start.character) continue;
+    kept.push(edit);
+  }
+  return kept;
+}
