@@ -138,7 +138,7 @@ function operation(manager: PackageManager, spec: ManagerSpec, rest: ShellWord[]
     if (!sub || !/^(clean|purge|prune|rm|remove|clear)$/.test(sub)) verb = 'other';
   }
   if (manager === 'go' && verbWord === 'mod') {
-    verb = after.some((w) => w.value === 'download') ? 'install' : 'other';
+    return { manager, verb: after.some((w) => w.value === 'download') ? 'install' : 'other', packages: [] };
   }
   if (manager === 'go' && verbWord === 'clean') {
     verb = after.some((w) => /^-(cache|modcache|testcache)$/.test(w.value)) ? 'cache-clean' : 'other';

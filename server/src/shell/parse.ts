@@ -47,14 +47,15 @@ export function parseShell(source: ShellSource, toPosition: OffsetToPosition): S
   }
   const commands: ShellCommand[] = [];
   // Collect (CallExpr, nested, afterOr) in source order. Walk visits parents before children.
-  const orRightStarts: number[] = [];
+  // Byte spans of the right-hand side of `||`: commands there run only when the left side failed.
+  const orRightSpans: [number, number][] = [];
   const nestedSpans: [number, number][] = [];
   syntax.Walk(file, (node: any) => {
     if (!node) return true;
     const type = syntax.NodeType(node);
     if (type === 'BinaryCmd') {
       const between = text.slice(byteToChar(node.X.End().Offset()), byteToChar(node.Y.Pos().Offset()));
-      if (between.includes('||')) orRightStarts.push(node.Y.Pos().Offset());
+      if (between.includes('||')) orRightSpans.push([node.Y.Pos().Offset(), node.Y.End().Offset()]);
     } else if (type === 'Subshell' || type === 'Block' || type === 'IfClause' || type === 'WhileClause' ||
       type === 'ForClause' || type === 'CaseClause' || type === 'FuncDecl' || type === 'CmdSubst' || type === 'ProcSubst') {
       nestedSpans.push([node.Pos().Offset(), node.End().Offset()]);
@@ -69,7 +70,7 @@ export function parseShell(source: ShellSource, toPosition: OffsetToPosition): S
         range: rangeOf(start, node.End().Offset()),
         index: 0,
         nested: nestedSpans.some(([s, e]) => start > s && start < e),
-        afterOr: orRightStarts.some((s) => s === start || (start >= s && nestedWithin(start, s, nestedSpans))),
+        afterOr: orRightSpans.some(([s, e]) => start >= s && start < e),
         packageOp: null,
       });
     }
@@ -77,10 +78,6 @@ export function parseShell(source: ShellSource, toPosition: OffsetToPosition): S
   });
   commands.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
   return { commands: commands.map(finishCommand), parseError: null };
-}
-
-function nestedWithin(start: number, orStart: number, spans: [number, number][]): boolean {
-  return spans.some(([s, e]) => s === orStart && start < e);
 }
 
 function finishCommand(command: ShellCommand, index: number): ShellCommand {
