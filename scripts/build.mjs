@@ -19,7 +19,7 @@ const common = {
 
 const bundles = {
   client: { entryPoints: ['client/src/extension.ts'], outfile: 'client/out/extension.js', external: ['vscode'] },
-  server: { entryPoints: ['server/src/lsp/main.ts'], outfile: 'server/out/server.js' },
+  server: { entryPoints: ['server/src/lsp/entry.ts'], outfile: 'server/out/server.js' },
   cli: { entryPoints: ['server/src/cli/main.ts'], outfile: 'server/out/cli.js' },
 };
 // --only=server,cli builds a subset (benchmarks and CLI tests need no client).

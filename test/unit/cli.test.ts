@@ -112,3 +112,16 @@ test('text output names the rule, the place and the image estimate line', () => 
   assert.match(out.stdout, /Image estimate:/);
   assert.match(out.stdout, /✖ 2 problems \(0 errors, 2 warnings, 0 info\)/);
 });
+
+test('.dockerfile-lean.json sets rules for the project; command-line flags override it; bad config is reported, not fatal', () => {
+  const dir = workspace({ '.git/HEAD': '', '.dockerfile-lean.json': JSON.stringify({ rules: { 'apt-lists-not-cleaned': 'off', 'apt-no-install-recommends': 'error' } }), 'svc/Dockerfile': dirty });
+  const json = JSON.parse(cli(['--format', 'json', dir]).stdout);
+  assert.deepEqual(json.files[0].diagnostics.map((d: any) => [d.rule, d.severity]), [['apt-no-install-recommends', 'error']]);
+  const overridden = JSON.parse(cli(['--format', 'json', '--rule', 'apt-no-install-recommends=off', dir]).stdout);
+  assert.deepEqual(overridden.files[0].diagnostics, []);
+  const broken = workspace({ '.git/HEAD': '', '.dockerfile-lean.json': '{ nope', Dockerfile: dirty });
+  const out = cli(['--format', 'json', broken]);
+  assert.equal(out.status, 1);
+  assert.match(out.stderr, /not valid JSON/);
+  assert.equal(JSON.parse(out.stdout).files[0].diagnostics.length, 2);
+});

@@ -1,6 +1,4 @@
-import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
-import { startServer } from '../lsp/server';
-import { fileSystemEnvironment } from '../io/environment';
+import { runLanguageServer } from '../lsp/main';
 
 /** `dockerfile-lean lsp --stdio`: the extension's language server, for any LSP client. */
 export function startLanguageServer(): void {
@@ -10,7 +8,5 @@ export function startLanguageServer(): void {
     process.exitCode = 2;
     return;
   }
-  const connection = createConnection(ProposedFeatures.all);
-  process.on('uncaughtException', (error) => connection.console.error(`uncaught: ${error.stack ?? error.message}`));
-  startServer(connection, { environmentFor: fileSystemEnvironment() });
+  runLanguageServer();
 }

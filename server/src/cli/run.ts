@@ -9,7 +9,6 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { analyze, ParseCache, type EngineConfig, type Report } from '../engine';
 import { allRules } from '../rules';
 import type { RuleSetting } from '../rules/types';
@@ -17,7 +16,7 @@ import { isSuppressionFix } from '../rules/runner';
 import { applyEdits } from '../text/edits';
 import { findDockerfiles } from './find-files';
 import { formatJson, formatSarif, formatText, type FileResult } from './formats';
-import { fileSystemEnvironment } from '../io/environment';
+import { FileSystemEnvironment } from '../io/environment';
 
 const version = '0.1.0';
 
@@ -33,11 +32,15 @@ Options:
   --fix-suggestions          with --fix, also apply fixes that may change behaviour (e.g. --no-install-recommends)
   --rule ID=SEVERITY         set a rule to off, error, warning, info or hint (repeatable)
   --build-arg NAME=VALUE     value for an ARG, as docker build --build-arg (repeatable)
+  --context DIR              build context folder for COPY sizes (default: the Dockerfile's folder)
   --max-file-size KB         skip files larger than this (default 2048)
   --list-rules               print the rules and exit
   --no-color                 plain text output
   -h, --help                 this help
   -v, --version              print the version
+
+Project settings are read from .dockerfile-lean.json (nearest folder up from each Dockerfile);
+command-line flags override them.
 
 Exit codes: 0 no warnings or errors, 1 warnings or errors found, 2 usage or I/O error.`;
 
@@ -48,6 +51,8 @@ interface Options {
   rules: Record<string, RuleSetting>;
   buildArgs: Record<string, string>;
   maxFileKB: number;
+  /** Build context folder (default: each Dockerfile's folder). */
+  context: string | null;
   color: boolean;
   paths: string[];
 }
@@ -55,7 +60,7 @@ interface Options {
 class UsageError extends Error {}
 
 export function parseArguments(argv: readonly string[]): Options | 'help' | 'version' | 'list-rules' {
-  const options: Options = { format: 'text', fix: false, fixSuggestions: false, rules: {}, buildArgs: {}, maxFileKB: 2048, color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR, paths: [] };
+  const options: Options = { format: 'text', fix: false, fixSuggestions: false, rules: {}, buildArgs: {}, maxFileKB: 2048, context: null, color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR, paths: [] };
   const valueOf = (i: number, flag: string): string => {
     const value = argv[i + 1];
     if (value === undefined || value.startsWith('--')) throw new UsageError(`${flag} needs a value`);
@@ -96,6 +101,7 @@ export function parseArguments(argv: readonly string[]): Options | 'help' | 'ver
         options.buildArgs[value.slice(0, at)] = value.slice(at + 1);
         break;
       }
+      case '--context': options.context = take('--context'); break;
       case '--max-file-size': {
         const value = Number(take('--max-file-size'));
         if (!Number.isFinite(value) || value <= 0) throw new UsageError('--max-file-size takes a positive number of KB');
@@ -111,15 +117,24 @@ export function parseArguments(argv: readonly string[]): Options | 'help' | 'ver
   return options;
 }
 
-function analyzeFile(file: string, options: Options, environmentFor: ReturnType<typeof fileSystemEnvironment>): FileResult {
+function analyzeFile(file: string, options: Options, environment: FileSystemEnvironment, reportedProblems: Set<string>): FileResult {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
     return { path: file, report: null, error: `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` };
   }
-  const config: EngineConfig = { rules: options.rules, buildArgs: options.buildArgs, maxFileBytes: options.maxFileKB * 1024 };
-  const env = environmentFor(pathToFileURL(path.resolve(file)).toString());
+  const { env, project } = environment.prepare(file, { buildContext: options.context ?? undefined });
+  for (const problem of project.problems) {
+    if (!reportedProblems.has(problem)) process.stderr.write(`dockerfile-lean: ${problem}\n`);
+    reportedProblems.add(problem);
+  }
+  // Command-line flags win over the project's .dockerfile-lean.json.
+  const config: EngineConfig = {
+    rules: { ...project.rules, ...options.rules },
+    buildArgs: { ...project.buildArgs, ...options.buildArgs },
+    maxFileBytes: options.maxFileKB * 1024,
+  };
   const cache = new ParseCache();
   let report: Report = analyze(text, { config, env, cache });
   if (options.fix && !report.skipped) {
@@ -169,8 +184,9 @@ export function run(argv: readonly string[]): number {
     process.stderr.write(`dockerfile-lean: no Dockerfiles found in ${options.paths.join(', ')}\n`);
     return 2;
   }
-  const environmentFor = fileSystemEnvironment();
-  const results = files.map((file) => analyzeFile(file, options, environmentFor));
+  const environment = new FileSystemEnvironment();
+  const reportedProblems = new Set<string>();
+  const results = files.map((file) => analyzeFile(file, options, environment, reportedProblems));
   const output = options.format === 'json' ? formatJson(results)
     : options.format === 'sarif' ? formatSarif(results, version, (p) => path.relative(process.cwd(), p).split(path.sep).join('/'))
       : formatText(results, options.color);

@@ -15,6 +15,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyze, ParseCache, type Report } from '../engine';
 import type { EngineEnv } from '../engine-env';
 import { isSuppressionFix } from '../rules/runner';
+import type { RuleSetting } from '../rules/types';
 import { nonOverlapping } from '../text/edits';
 import { hoverMarkdown } from './hover';
 import { fixToCodeAction, problemToDiagnostic, rangesOverlap, skippedDiagnostic, toDiagnostic, toWorkspaceEdit } from './convert';
@@ -31,8 +32,13 @@ interface DocumentState {
 }
 
 export interface ServerHooks {
-  /** Supplies data packs and the build context for a document (IO lives outside the engine). */
-  environmentFor?(uri: string, settings: Settings): EngineEnv;
+  /**
+   * Supplies data packs, the build context and the project config for a document (IO lives outside the
+   * engine). `trusted` is false in an untrusted workspace: then nothing outside the open file may be read.
+   */
+  prepare?(uri: string, settings: Settings, trusted: boolean): { env: EngineEnv; rules: Record<string, RuleSetting>; buildArgs: Record<string, string>; problems: string[] };
+  /** Files changed on disk (build context, config): drop what was cached from them. */
+  filesChanged?(uris: string[]): void;
 }
 
 export function startServer(connection: Connection, hooks: ServerHooks = {}): void {
@@ -42,6 +48,8 @@ export function startServer(connection: Connection, hooks: ServerHooks = {}): vo
   const reportedSettingProblems = new Set<string>();
   let canPullConfiguration = false;
   let globalSettings = defaultSettings;
+  // The client says whether the workspace is trusted (initializationOptions); other clients are trusted.
+  let trusted = true;
 
   const log = (message: string) => connection.console.log(message);
   const logError = (message: string, error?: unknown) =>
@@ -49,6 +57,8 @@ export function startServer(connection: Connection, hooks: ServerHooks = {}): vo
 
   connection.onInitialize((params): InitializeResult => {
     canPullConfiguration = Boolean(params.capabilities.workspace?.configuration);
+    const init = params.initializationOptions as { workspaceTrusted?: boolean } | undefined;
+    if (init && init.workspaceTrusted === false) trusted = false;
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
@@ -73,12 +83,7 @@ export function startServer(connection: Connection, hooks: ServerHooks = {}): vo
 
   function checkedSettings(raw: unknown): Settings {
     const { settings, problems } = readSettings(raw);
-    for (const problem of problems) {
-      if (reportedSettingProblems.has(problem)) continue;
-      reportedSettingProblems.add(problem);
-      connection.window.showWarningMessage(`Dockerfile Lean: ${problem}`);
-      log(`settings: ${problem}`);
-    }
+    problems.forEach(reportOnce);
     return settings;
   }
 
@@ -117,21 +122,35 @@ export function startServer(connection: Connection, hooks: ServerHooks = {}): vo
   function reportFor(document: TextDocument, settings: Settings): Report {
     const state = stateOf(document.uri);
     if (state.report && state.reportVersion === document.version) return state.report;
-    const env = safeEnvironment(document.uri, settings);
-    const report = analyze(document.getText(), { config: engineConfigOf(settings), env, cache: state.cache });
+    const prepared = safePrepare(document.uri, settings);
+    const config = engineConfigOf(settings);
+    // VS Code settings win over the project's .dockerfile-lean.json.
+    config.rules = { ...prepared.rules, ...config.rules };
+    config.buildArgs = prepared.buildArgs;
+    const report = analyze(document.getText(), { config, env: prepared.env, cache: state.cache });
     for (const error of report.internalErrors) logError(`internal error in ${document.uri}: ${error}`);
     state.report = report;
     state.reportVersion = document.version;
     return report;
   }
 
-  function safeEnvironment(uri: string, settings: Settings): EngineEnv {
+  function safePrepare(uri: string, settings: Settings) {
+    const none = { env: { data: null, context: null } as EngineEnv, rules: {}, buildArgs: {}, problems: [] as string[] };
     try {
-      return hooks.environmentFor?.(uri, settings) ?? { data: null, context: null };
+      const prepared = hooks.prepare?.(uri, settings, trusted) ?? none;
+      for (const problem of prepared.problems) reportOnce(problem);
+      return prepared;
     } catch (error) {
-      logError('could not prepare data packs or build context', error);
-      return { data: null, context: null };
+      logError('could not prepare data packs, build context or project config', error);
+      return none;
     }
+  }
+
+  function reportOnce(problem: string): void {
+    if (reportedSettingProblems.has(problem)) return;
+    reportedSettingProblems.add(problem);
+    connection.window.showWarningMessage(`Dockerfile Lean: ${problem}`);
+    log(problem);
   }
 
   async function validate(uri: string): Promise<void> {
@@ -152,6 +171,11 @@ export function startServer(connection: Connection, hooks: ServerHooks = {}): vo
     if (report.skipped) log(report.skipped.replace('this file', uri));
     connection.sendDiagnostics({ uri, version: document.version, diagnostics });
   }
+
+  connection.onDidChangeWatchedFiles((params) => {
+    hooks.filesChanged?.(params.changes.map((c) => c.uri));
+    for (const document of documents.all()) schedule(document.uri, true);
+  });
 
   documents.onDidOpen((event) => schedule(event.document.uri));
   documents.onDidChangeContent((event) => schedule(event.document.uri));

@@ -1,0 +1,4 @@
+// Bundle entry of server/out/server.js.
+import { runLanguageServer } from './main';
+
+runLanguageServer();
