@@ -6,6 +6,8 @@ import type { DockerfileModel, Instruction, Stage } from '../model/types';
 import type { EngineEnv } from '../engine-env';
 import type { BaseEstimate, ImageEstimate, LayerEstimate, StageEstimate } from './types';
 import { sumFigures, type Figure } from './figure';
+import { estimateCopy } from './copy-layer';
+import { estimateRun } from './run-layer';
 
 /** Instructions that change only image metadata, not the filesystem (buildah/BuildKit make no layer). */
 const metadataKeywords = new Set(['ENV', 'ARG', 'LABEL', 'EXPOSE', 'CMD', 'ENTRYPOINT', 'USER', 'WORKDIR', 'VOLUME', 'STOPSIGNAL', 'HEALTHCHECK', 'SHELL', 'ONBUILD', 'MAINTAINER']);
@@ -19,7 +21,7 @@ export function estimateImage(model: DockerfileModel, env: EngineEnv): ImageEsti
 
 function estimateStage(model: DockerfileModel, stage: Stage, earlier: StageEstimate[], env: EngineEnv): StageEstimate {
   const base = estimateBase(stage, earlier, env);
-  const layers = stage.instructions.filter((i) => !i.onbuild).map((i) => estimateLayer(model, i));
+  const layers = stage.instructions.filter((i) => !i.onbuild).map((i) => estimateLayer(model, i, env, earlier));
   const known = layers.filter((l) => l.figure !== null).map((l) => l.figure as Figure);
   const added = sumFigures(known, 'what this stage adds');
   const unknownLayers = layers.some((l) => l.figure === null);
@@ -41,7 +43,7 @@ function estimateBase(stage: Stage, earlier: StageEstimate[], _env: EngineEnv): 
   return { reference: stage.from.expanded, figure: null, match: 'unknown', explanation: 'no size data for this image', smallerVariants: [], os: null, osRelease: null };
 }
 
-function estimateLayer(_model: DockerfileModel, instruction: Instruction): LayerEstimate {
+function estimateLayer(model: DockerfileModel, instruction: Instruction, env: EngineEnv, earlier: readonly StageEstimate[]): LayerEstimate {
   const line = instruction.range.start.line;
   if (metadataKeywords.has(instruction.keyword)) {
     return {
@@ -50,5 +52,8 @@ function estimateLayer(_model: DockerfileModel, instruction: Instruction): Layer
       explanation: 'metadata only: adds no bytes',
     };
   }
-  return { instructionIndex: instruction.index, line, keyword: instruction.keyword, metadataOnly: false, parts: [], figure: null, explanation: 'no estimate for this instruction yet' };
+  const base = { instructionIndex: instruction.index, line, keyword: instruction.keyword, metadataOnly: false };
+  if (instruction.keyword === 'COPY' || instruction.keyword === 'ADD') return { ...base, ...estimateCopy(model, instruction, env.context, earlier) };
+  if (instruction.keyword === 'RUN') return { ...base, ...estimateRun(instruction) };
+  return { ...base, parts: [], figure: null, explanation: `unknown instruction ${instruction.keyword}` };
 }
