@@ -101,3 +101,17 @@ test('binary junk and unterminated heredocs never crash the server', async () =>
   const hover = await client.request('textDocument/hover', { textDocument: { uri: heredoc }, position: { line: 0, character: 2 } });
   assert.ok(hover);
 });
+
+test('inlay hints give each layer its estimate; code lenses give each stage a heading', async () => {
+  const multi = 'file:///work/multi/Dockerfile';
+  await client.open(multi, 'FROM debian:bookworm-slim AS build\nRUN mkdir /out && echo hi > /out/x\nENV A=1\nFROM scratch\nCOPY --from=build /out /out\n');
+  await client.diagnostics(multi);
+  const hints = await client.request('textDocument/inlayHint', { textDocument: { uri: multi }, range: { start: { line: 0, character: 0 }, end: { line: 10, character: 0 } } });
+  assert.deepEqual(hints.map((h: any) => [h.position.line, h.label.trim()]), [[1, '+0 B'], [4, '+0 B ?']]);
+  assert.match(hints[1].tooltip.value, /low confidence/);
+  const lenses = await client.request('textDocument/codeLens', { textDocument: { uri: multi } });
+  assert.deepEqual(lenses.map((l: any) => l.range.start.line), [0, 3]);
+  assert.match(lenses[0].command.title, /^Stage 'build' .* · builder$/);
+  assert.match(lenses[1].command.title, /^Stage #1 .* · final image$/);
+  assert.equal(lenses[1].command.command, 'dockerfileLean.showBreakdown');
+});

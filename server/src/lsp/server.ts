@@ -18,6 +18,7 @@ import { isSuppressionFix } from '../rules/runner';
 import type { RuleSetting } from '../rules/types';
 import { nonOverlapping } from '../text/edits';
 import { hoverMarkdown } from './hover';
+import { layerInlayHints, stageCodeLenses } from './inline-sizes';
 import { fixToCodeAction, problemToDiagnostic, rangesOverlap, skippedDiagnostic, toDiagnostic, toWorkspaceEdit } from './convert';
 import { defaultSettings, engineConfigOf, readSettings, type Settings } from './settings';
 import { imageJson, type ImageJson } from '../report/image-json';
@@ -63,6 +64,8 @@ export function startServer(connection: Connection, hooks: ServerHooks = {}): vo
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
         hoverProvider: true,
+        inlayHintProvider: true,
+        codeLensProvider: { resolveProvider: false },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite, fixAllKind] },
       },
       serverInfo: { name: 'dockerfile-lean' },
@@ -79,7 +82,14 @@ export function startServer(connection: Connection, hooks: ServerHooks = {}): vo
     settingsByUri.clear();
     if (!canPullConfiguration) globalSettings = checkedSettings((change.settings as Record<string, unknown> | undefined)?.dockerfileLean);
     for (const document of documents.all()) schedule(document.uri, true);
+    refreshInlineSizes();
   });
+
+  /** Asks the client to re-request hints and lenses (settings or files on disk changed). */
+  function refreshInlineSizes(): void {
+    connection.languages.inlayHint.refresh().catch(() => undefined);
+    connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
+  }
 
   function checkedSettings(raw: unknown): Settings {
     const { settings, problems } = readSettings(raw);
@@ -175,6 +185,7 @@ export function startServer(connection: Connection, hooks: ServerHooks = {}): vo
   connection.onDidChangeWatchedFiles((params) => {
     hooks.filesChanged?.(params.changes.map((c) => c.uri));
     for (const document of documents.all()) schedule(document.uri, true);
+    refreshInlineSizes();
   });
 
   documents.onDidOpen((event) => schedule(event.document.uri));
@@ -225,6 +236,32 @@ export function startServer(connection: Connection, hooks: ServerHooks = {}): vo
       return actions;
     } catch (error) {
       logError('code actions failed', error);
+      return [];
+    }
+  });
+
+  connection.languages.inlayHint.on(async (params) => {
+    try {
+      const document = documents.get(params.textDocument.uri);
+      if (!document) return [];
+      const settings = await settingsFor(document.uri);
+      if (!settings.enable || !settings.inlineSizes.enabled) return [];
+      return layerInlayHints(reportFor(document, settings), params.range);
+    } catch (error) {
+      logError('inlay hints failed', error);
+      return [];
+    }
+  });
+
+  connection.onCodeLens(async (params) => {
+    try {
+      const document = documents.get(params.textDocument.uri);
+      if (!document) return [];
+      const settings = await settingsFor(document.uri);
+      if (!settings.enable || !settings.inlineSizes.enabled) return [];
+      return stageCodeLenses(reportFor(document, settings), document.uri);
+    } catch (error) {
+      logError('code lenses failed', error);
       return [];
     }
   });
