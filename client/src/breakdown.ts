@@ -1,0 +1,72 @@
+/**
+ * The image breakdown as Markdown. Pure presentation of the server's `dockerfileLean/imageSummary`
+ * answer (the same shape as the CLI's `--format json` `image` object): no estimates are made here.
+ */
+import type * as vscode from 'vscode';
+
+export interface LayerSummary {
+  line: number;
+  instruction: string;
+  estimatedBytes: number | null;
+  confidence: string | null;
+  source?: string | null;
+  explanation: string;
+  metadataOnly: boolean;
+}
+
+export interface StageSummary {
+  index: number;
+  name: string | null;
+  from: string;
+  line: number;
+  ships: boolean;
+  baseBytes: number | null;
+  baseConfidence: string | null;
+  baseExplanation: string;
+  estimatedBytes: number | null;
+  confidence: string | null;
+  layers: LayerSummary[];
+}
+
+export interface ImageSummary {
+  finalStage: number | null;
+  estimatedBytes: number | null;
+  confidence: string | null;
+  stages: StageSummary[];
+}
+
+/** The same rounding as the server's figures, so the status bar and the hovers agree. */
+export function formatBytes(bytes: number): string {
+  const abs = Math.abs(bytes);
+  if (abs >= 1e9) return `${(bytes / 1e9).toFixed(2)} GB`;
+  if (abs >= 1e6) return `${(bytes / 1e6).toFixed(abs >= 1e8 ? 0 : 1)} MB`;
+  if (abs >= 1e3) return `${(bytes / 1e3).toFixed(0)} kB`;
+  return `${bytes} B`;
+}
+
+const size = (bytes: number | null, confidence: string | null) =>
+  bytes === null ? 'unknown' : `~${formatBytes(bytes)}${confidence ? ` (${confidence})` : ''}`;
+const cell = (text: string) => text.replace(/[|\\`*_<>]/g, (c) => `\\${c}`).replace(/\r?\n/g, ' ');
+
+export function breakdownMarkdown(source: vscode.Uri, summary: ImageSummary | null): string {
+  const name = source.path.split('/').pop() || source.toString();
+  const lines = [`# Image breakdown: ${cell(name)}`, ''];
+  if (!summary) {
+    lines.push('No estimate is available: the file is not open, Dockerfile Lean is disabled for it, or the language server is not running.');
+    return lines.join('\n') + '\n';
+  }
+  lines.push(`**Final image: ${size(summary.estimatedBytes, summary.confidence)}**`, '');
+  for (const stage of summary.stages) {
+    const role = summary.finalStage === stage.index ? 'final stage' : stage.ships ? 'ships' : 'builder (ships only what is copied out)';
+    lines.push(`## Stage ${stage.index}${stage.name ? ` \`${stage.name}\`` : ''}: ${cell(stage.from)} — ${role}`, '');
+    lines.push(`Stage total: ${size(stage.estimatedBytes, stage.confidence)}`, '');
+    lines.push('| line | instruction | size | why |', '|---:|---|---:|---|');
+    lines.push(`| ${stage.line + 1} | FROM | ${size(stage.baseBytes, stage.baseConfidence)} | ${cell(stage.baseExplanation)} |`);
+    for (const layer of stage.layers) {
+      const layerSize = layer.metadataOnly ? 'metadata' : size(layer.estimatedBytes, layer.confidence);
+      lines.push(`| ${layer.line + 1} | ${cell(layer.instruction)} | ${layerSize} | ${cell(layer.explanation)} |`);
+    }
+    lines.push('');
+  }
+  return lines.join('\n');
+}
