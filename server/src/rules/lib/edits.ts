@@ -57,3 +57,29 @@ function endOfShell(model: DockerfileModel, run: Instruction): Position {
   const trimmedEnd = lineText.slice(0, end.character).trimEnd().length;
   return { line: end.line, character: trimmedEnd };
 }
+
+/** Deletes an instruction with its whole lines, so no blank line is left behind. */
+export function deleteInstruction(model: DockerfileModel, instruction: Instruction): TextEdit {
+  const { start, end } = instruction.range;
+  if (end.line + 1 < model.lines.length) return { range: { start: { line: start.line, character: 0 }, end: { line: end.line + 1, character: 0 } }, newText: '' };
+  // The last line of the file: take the line break before it instead.
+  const previous = start.line - 1;
+  const from = previous >= 0 ? { line: previous, character: (model.lines[previous] ?? '').length } : { line: start.line, character: 0 };
+  return { range: { start: from, end: { line: end.line, character: (model.lines[end.line] ?? '').length } }, newText: '' };
+}
+
+/** Inserts whole lines right before an instruction's line. */
+export function insertLinesBefore(model: DockerfileModel, instruction: Instruction, lines: readonly string[]): TextEdit {
+  const eol = lineBreakOf(model.text);
+  return insertAt({ line: instruction.range.start.line, character: 0 }, lines.map((l) => l + eol).join(''));
+}
+
+/** The text of a range of the document, line breaks as written. */
+export function textOf(model: DockerfileModel, range: { start: Position; end: Position }): string {
+  const eol = lineBreakOf(model.text);
+  if (range.start.line === range.end.line) return (model.lines[range.start.line] ?? '').slice(range.start.character, range.end.character);
+  const first = (model.lines[range.start.line] ?? '').slice(range.start.character);
+  const middle = model.lines.slice(range.start.line + 1, range.end.line);
+  const last = (model.lines[range.end.line] ?? '').slice(0, range.end.character);
+  return [first, ...middle, last].join(eol);
+}
