@@ -20,8 +20,8 @@ function workspace(files: Record<string, string>): string {
   return dir;
 }
 
-const dirty = 'FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y curl\n';
-const clean = 'FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*\n';
+const dirty = 'FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y curl\nUSER nobody\n';
+const clean = 'FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*\nUSER nobody\n';
 
 test('exit 0 when clean, 1 when a warning remains, 2 on usage and I/O errors', () => {
   const dir = workspace({ 'clean/Dockerfile': clean, 'dirty/Dockerfile': dirty });
@@ -62,16 +62,16 @@ test('--format json has the documented shape (0-based lines, one entry per file)
   const stage = a.image.stages[0];
   for (const key of ['index', 'name', 'from', 'baseBytes', 'estimatedBytes', 'layers']) assert.ok(key in stage, key);
   assert.equal(stage.from, 'debian:bookworm-slim');
-  assert.deepEqual(stage.layers.map((l: any) => [l.line, l.instruction]), [[1, 'RUN']]);
+  assert.deepEqual(stage.layers.map((l: any) => [l.line, l.instruction]), [[1, 'RUN'], [2, 'USER']]);
   for (const key of ['line', 'instruction', 'estimatedBytes', 'confidence']) assert.ok(key in stage.layers[0], key);
 });
 
 test('--fix applies safe fixes in place; a second --fix changes nothing', () => {
-  const dir = workspace({ Dockerfile: dirty + 'RUN pip install flask\n' });
+  const dir = workspace({ Dockerfile: 'FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y curl\nRUN pip install flask\nUSER nobody\n' });
   const file = path.join(dir, 'Dockerfile');
   const first = cli(['--fix', file]);
   const fixed = readFileSync(file, 'utf8');
-  assert.equal(fixed, 'FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\nRUN pip install --no-cache-dir flask\n');
+  assert.equal(fixed, 'FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\nRUN pip install --no-cache-dir flask\nUSER nobody\n');
   // --no-install-recommends may change behaviour: reported, not applied.
   assert.equal(first.status, 1);
   assert.match(first.stdout, /apt-no-install-recommends/);

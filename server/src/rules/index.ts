@@ -4,12 +4,28 @@ import { rule as aptListsNotCleaned } from './apt-lists-not-cleaned';
 import { rule as aptNoInstallRecommends } from './apt-no-install-recommends';
 import { rule as pipNoCache } from './pip-no-cache';
 import { rule as apkNoCache } from './apk-no-cache';
+import { rule as npmCacheNotCleaned } from './npm-cache-not-cleaned';
+import { rule as yarnCacheNotCleaned } from './yarn-cache-not-cleaned';
+import { rule as npmDevDepsInImage } from './npm-dev-deps-in-image';
+import { rule as cleanupInSeparateLayer } from './cleanup-in-separate-layer';
+import { rule as buildToolsInFinalStage } from './build-tools-in-final-stage';
+import { rule as runsAsRoot } from './runs-as-root';
+import { rule as copySourceBeforeDeps } from './copy-source-before-deps';
+import { rule as copyWholeStage } from './copy-whole-stage';
 
 export const allRules: readonly Rule[] = [
   aptListsNotCleaned,
   aptNoInstallRecommends,
   pipNoCache,
   apkNoCache,
+  npmCacheNotCleaned,
+  yarnCacheNotCleaned,
+  npmDevDepsInImage,
+  cleanupInSeparateLayer,
+  buildToolsInFinalStage,
+  runsAsRoot,
+  copySourceBeforeDeps,
+  copyWholeStage,
 ];
 
 export function ruleById(id: string): Rule | undefined {
