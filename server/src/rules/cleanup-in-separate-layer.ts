@@ -20,8 +20,8 @@ export const meta: RuleMeta = {
   docs: { description: 'Clean up in the RUN that creates the files, not in a later one', url: ruleDocsUrl('cleanup-in-separate-layer') },
   fixable: false,
   messages: {
-    afterRun: 'This RUN only removes {{what}}, which the RUN on line {{line}} created: that layer keeps them{{size}}, so the image does not shrink. Remove them at the end of that RUN instead.',
-    afterCopy: 'This RUN only removes {{what}}, which the {{keyword}} on line {{line}} brought in: that layer keeps them{{size}}, so the image does not shrink. Leave them out of the copy instead (.dockerignore, narrower sources).',
+    afterRun: 'This RUN only removes {{what}}, which the RUN on line {{line}} created: that layer still holds the files{{size}}, so the image does not shrink. Clean up at the end of that RUN instead.',
+    afterCopy: 'This RUN only removes {{what}}, which the {{keyword}} on line {{line}} brought in: that layer still holds the files{{size}}, so the image does not shrink. Leave them out of the copy instead (.dockerignore, narrower sources).',
   },
 };
 

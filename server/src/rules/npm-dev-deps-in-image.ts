@@ -6,7 +6,7 @@ import type { Rule, RuleMeta, RuleReport, RuleContext, Fix } from './types';
 import type { Instruction } from '../model/types';
 import type { ShellCommand, ShellWord } from '../shell/types';
 import { commandsOf, environmentAt, finalStageChain, runsOfStages } from './lib/queries';
-import { insertAfterWord, verbWord } from './lib/edits';
+import { verbWord } from './lib/edits';
 import { ruleDocsUrl } from './lib/docs-url';
 import { sizeSuffix } from './lib/size-text';
 import { flagValue } from '../shell/package-managers';
@@ -51,7 +51,8 @@ export function check({ model, sizing }: RuleContext): RuleReport[] {
       const savings = layerPart(sizing, run.index, 'dev dependencies');
       const verb = verbWord(install, installVerbs);
       const fixes: Fix[] = verb && !asksForDev(install)
-        ? [{ title: 'Install without devDependencies (--omit=dev)', kind: 'quickfix', safe: false, edits: [insertAfterWord(verb, '--omit=dev')] }]
+        // Rewrites the verb word rather than inserting after it, so it cannot tie with an append at the end of the RUN.
+        ? [{ title: 'Install without devDependencies (--omit=dev)', kind: 'quickfix', safe: false, edits: [{ range: verb.range, newText: `${verb.raw} --omit=dev` }] }]
         : [];
       reports.push({
         messageId: 'devDependencies',
