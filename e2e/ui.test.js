@@ -12,6 +12,7 @@ const { artifactsDir, openSession } = require('./harness');
 const vsix = process.env.DFL_VSIX || path.join(artifactsDir, 'dockerfile-lean.vsix');
 const aptRun = 'RUN apt-get update && apt-get install -y curl';
 const dockerfile = `FROM debian:12-slim\n${aptRun}\nUSER 65534\nCMD ["curl", "--version"]\n`;
+const heredoc = 'FROM alpine:3.20\nRUN <<EOF\nif [ -d /tmp ]; then echo done; fi\nEOF\nUSER 65534\n';
 
 describe('Dockerfile Lean in the VS Code UI (packaged VSIX)', { timeout: 180000 }, () => {
   let session;
@@ -38,7 +39,7 @@ describe('Dockerfile Lean in the VS Code UI (packaged VSIX)', { timeout: 180000 
 
   before(async () => {
     assert.ok(fs.existsSync(vsix), `VSIX not found at ${vsix}: run e2e/run.sh (or build and package, and set DFL_VSIX)`);
-    session = await openSession({ name: 'ui', vsix, files: { Dockerfile: dockerfile } });
+    session = await openSession({ name: 'ui', vsix, files: { Dockerfile: dockerfile, 'heredoc.Dockerfile': heredoc } });
     page = session.page;
     await page.goto(session.workbenchUrl());
     await page.locator('.explorer-folders-view .monaco-list-row[aria-label="Dockerfile"]').waitFor();
@@ -121,6 +122,19 @@ describe('Dockerfile Lean in the VS Code UI (packaged VSIX)', { timeout: 180000 
         .waitFor({ timeout: 5000 }).catch(() => undefined);
       const text = await line('rm -rf').innerText();
       assert.ok(text.replace(/\u00a0/g, ' ').includes(`${aptRun} && rm -rf /var/lib/apt/lists/*`), `fixed line: ${text}`);
+    });
+  });
+
+  it('highlights a RUN heredoc body as shell (injection grammar)', async () => {
+    await step('7-heredoc', async () => {
+      await page.locator('.explorer-folders-view .monaco-list-row[aria-label="heredoc.Dockerfile"]').click();
+      await page.locator('.tabs-container .tab.active', { hasText: 'heredoc.Dockerfile' }).waitFor();
+      const token = (lineText, text) => line(lineText).locator('span > span', { hasText: new RegExp(`^[\\s\\u00a0]*${text.replace(/[.]/g, '\\.')}[\\s\\u00a0]*$`) }).first();
+      await line('then echo done').waitFor();
+      // Without the injection, `if` in the body is plain text, coloured like the image name after FROM.
+      const plain = await token('FROM alpine', 'alpine:3.20').getAttribute('class');
+      const keyword = await token('then echo done', 'if').getAttribute('class');
+      assert.notEqual(keyword, plain, `'if' in the heredoc is coloured as a shell keyword (${keyword} vs plain ${plain})`);
     });
   });
 });
