@@ -22,14 +22,14 @@ test('.dockerignore with Docker rules: globs, ** and ! exceptions inside exclude
   });
   const context = contextFromSnapshot(walkContext(root));
   assert.deepEqual(context.dockerignore, ['node_modules', '.git', '**/*.pyc', 'logs', '!logs/keep.log']);
-  const all = context.measure('.');
+  const all = context.measure('.')!;
   const dockerignoreBytes = 'node_modules\n.git\n**/*.pyc\nlogs\n!logs/keep.log\n# comment\n\n'.length;
   assert.equal(all.bytes, 1000 + 2000 + 300 + 100 + dockerignoreBytes);
   assert.equal(all.files, 5);
-  assert.equal(context.measure('src').bytes, 2000);
-  assert.equal(context.measure('./src/').bytes, 2000);
-  assert.equal(context.measure('*.py').bytes, 1000);
-  assert.equal(context.measure('src/*.py').bytes, 2000);
+  assert.equal(context.measure('src')!.bytes, 2000);
+  assert.equal(context.measure('./src/')!.bytes, 2000);
+  assert.equal(context.measure('*.py')!.bytes, 1000);
+  assert.equal(context.measure('src/*.py')!.bytes, 2000);
   assert.ok(context.exists('logs/keep.log'));
   assert.ok(!context.exists('logs/drop.log'));
   assert.ok(!context.exists('node_modules'));
@@ -39,7 +39,7 @@ test('without .dockerignore everything is sent, including .git and node_modules'
   const root = tree({ 'a.txt': 10, '.git/HEAD': 20, 'node_modules/m/x.js': 30 });
   const context = contextFromSnapshot(walkContext(root));
   assert.equal(context.dockerignore, null);
-  assert.equal(context.measure('.').bytes, 60);
+  assert.equal(context.measure('.')!.bytes, 60);
 });
 
 test('symbolic links are not followed (a loop or a link out of the context costs only the link)', () => {
@@ -61,7 +61,7 @@ test('the walk stops at its entry and time limits and says the figure is a lower
   let clock = 0;
   const byTime = walkContext(root, { maxEntries: 1_000_000, maxMilliseconds: 5 }, () => (clock += 1));
   assert.equal(byTime.truncated, true);
-  assert.equal(contextFromSnapshot(byTime).measure('.').truncated, true);
+  assert.equal(contextFromSnapshot(byTime).measure('.')!.truncated, true);
 });
 
 test('COPY source patterns follow filepath.Match', () => {
@@ -75,10 +75,10 @@ test('COPY source patterns follow filepath.Match', () => {
 test('the cache re-walks only when invalidated or stale; a missing root gives no context', () => {
   const root = tree({ 'a.txt': 10 });
   const cache = new BuildContextCache(60_000);
-  assert.equal(cache.get(root)?.measure('.').bytes, 10);
+  assert.equal(cache.get(root)?.measure('.')!.bytes, 10);
   writeFileSync(path.join(root, 'b.txt'), Buffer.alloc(5));
-  assert.equal(cache.get(root)?.measure('.').bytes, 10);
+  assert.equal(cache.get(root)?.measure('.')!.bytes, 10);
   cache.invalidate(path.join(root, 'b.txt'));
-  assert.equal(cache.get(root)?.measure('.').bytes, 15);
+  assert.equal(cache.get(root)?.measure('.')!.bytes, 15);
   assert.equal(cache.get(path.join(root, 'nope')), null);
 });
