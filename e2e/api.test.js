@@ -1,7 +1,7 @@
 // Runs the in-editor mocha suites (client/out/test, built by scripts/build-e2e.mjs) inside code-server:
 // the workbench URL's `payload` carries extensionDevelopmentPath (the repo: the extension is loaded from the
 // folder) and extensionTestsPath; the exit code comes back through window.codeAutomationExit.
-// Fails with mocha's own report when a suite fails.
+// Fails with mocha's own report when a suite fails. DFL_TEST_GREP=<text> runs only the matching tests.
 'use strict';
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
@@ -71,11 +71,11 @@ test('in-editor API suites (mocha) pass in code-server', { timeout: 240000 }, as
       assert.fail(`in-editor tests exited with ${code} after ${seconds} s\n${report || '(no mocha output captured)'}\n\n--- extension logs ---\n${session.extensionLogs()}`);
     }
     assert.match(report, /\d+ passing/, `mocha reported passing tests:\n${report}`);
-    console.log(report.split('\n').map((l) => `# ${l}`).join('\n'));
-    console.log(`# in-editor suites: ${seconds} s`);
+    console.log(report);
+    console.log(`in-editor suites: ${seconds} s`);
     failed = false;
   } finally {
-    await session.close({ keep: failed });
-    if (failed) console.log(`# kept the profile for debugging: ${session.profile.dir}`);
+    const note = await session.close({ failed });
+    if (note) console.log(note);
   }
 });

@@ -178,10 +178,13 @@ async function openSession(options = {}) {
       walk(logsRoot);
       return out.join('\n');
     },
-    async close({ keep = false } = {}) {
+    /** Stops everything. The temp profile (logs, workspace) is kept only with DFL_E2E_KEEP=1; returns a note for the report. */
+    async close({ failed = false } = {}) {
       await browser.close().catch(() => undefined);
       await stopProcessGroup(server.proc);
-      if (!keep && !process.env.DFL_E2E_KEEP) fs.rmSync(profile.dir, { recursive: true, force: true });
+      if (process.env.DFL_E2E_KEEP) return `kept the profile: ${profile.dir}`;
+      fs.rmSync(profile.dir, { recursive: true, force: true });
+      return failed ? 'set DFL_E2E_KEEP=1 to keep the temp profile (logs, workspace) of a failing run' : '';
     },
   };
   return session;

@@ -48,8 +48,8 @@ describe('Dockerfile Lean in the VS Code UI (packaged VSIX)', { timeout: 180000 
   after(async () => {
     if (!session) return;
     const errors = session.consoleErrors.filter((e) => /dockerfile-lean|dockerfileLean/i.test(e));
-    await session.close({ keep: failed });
-    if (failed) console.log(`# kept the profile for debugging: ${session.profile.dir}`);
+    const note = await session.close({ failed });
+    if (note) console.log(note);
     assert.deepEqual(errors, [], 'no workbench console errors mention the extension');
   });
 
