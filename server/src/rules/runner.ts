@@ -31,7 +31,8 @@ export class Cancelled extends Error {
 }
 
 export function runRules(rules: readonly Rule[], context: RuleContext, options: RunnerOptions = {}): RunnerResult {
-  const suppressions = readSuppressions(context.model, rules);
+  const lookup = modelLookup(context.model);
+  const suppressions = readSuppressions(context.model, rules, lookup);
   const findings: Finding[] = [];
   const internalErrors: string[] = [];
   for (const rule of rules) {
@@ -47,14 +48,59 @@ export function runRules(rules: readonly Rule[], context: RuleContext, options: 
     }
     for (const report of reports) {
       if (suppressions.isSuppressed(rule.meta.id, report.range)) continue;
-      findings.push(toFinding(rule, setting, report, context.model));
+      findings.push(toFinding(rule, setting, report, context.model, lookup));
     }
   }
   findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.ruleId.localeCompare(b.ruleId));
   return { findings, internalErrors, cancelled: false };
 }
 
-function toFinding(rule: Rule, severity: Severity, report: RuleReport, model: DockerfileModel): Finding {
+/**
+ * Facts about the whole file that every finding asks for, computed once per run on first use (so a file
+ * without findings pays nothing). Asking them per finding, by scanning the instructions or lines, made the
+ * runner quadratic: seconds per keystroke on a 10,000-line file.
+ */
+interface ModelLookup {
+  /** The first instruction (in model order) whose lines include `line`, or undefined. */
+  instructionAt(line: number): Instruction | undefined;
+  /** Where a file-wide comment goes: after parser directives (a comment above them would turn them off). */
+  fileWideCommentLine(): number;
+  lineBreak(): string;
+}
+
+function modelLookup(model: DockerfileModel): ModelLookup {
+  let byLine: Int32Array | null = null;
+  let topLine: number | null = null;
+  let eol: string | null = null;
+  const buildByLine = (): Int32Array => {
+    const table = new Int32Array(model.lines.length).fill(-1);
+    model.instructions.forEach((instruction, position) => {
+      const last = Math.min(instruction.range.end.line, table.length - 1);
+      for (let line = Math.max(0, instruction.range.start.line); line <= last; line++) if (table[line] < 0) table[line] = position;
+    });
+    return table;
+  };
+  return {
+    instructionAt(line) {
+      byLine ??= buildByLine();
+      const position = line >= 0 && line < byLine.length ? byLine[line] : -1;
+      return position >= 0 ? model.instructions[position] : undefined;
+    },
+    fileWideCommentLine() {
+      if (topLine === null) {
+        topLine = 0;
+        while (topLine < model.lines.length && /^\s*#\s*(syntax|escape|check)\s*=/i.test(model.lines[topLine].replace(/^\uFEFF/, ''))) topLine++;
+      }
+      return topLine;
+    },
+    lineBreak() {
+      eol ??= lineBreakOf(model.text);
+      return eol;
+    },
+  };
+}
+
+function toFinding(rule: Rule, severity: Severity, report: RuleReport, model: DockerfileModel, lookup: ModelLookup): Finding {
   const stageIndex = report.stageIndex ?? null;
   const data: Record<string, string | number> = { ...(report.data ?? {}) };
   if (report.savings) data.savings = formatFigure(report.savings);
@@ -71,7 +117,7 @@ function toFinding(rule: Rule, severity: Severity, report: RuleReport, model: Do
     message,
     range: report.range,
     stageIndex,
-    fixes: [...(report.fixes ?? []), ...suppressionFixes(rule.meta.id, report.range, model)],
+    fixes: [...(report.fixes ?? []), ...suppressionFixes(rule.meta.id, report.range, model, lookup)],
     savings: report.savings ?? null,
     data,
     docsUrl: rule.meta.docs.url,
@@ -86,12 +132,14 @@ export function fillTemplate(template: string, data: Readonly<Record<string, str
 // ---------------------------------------------------------------------------------------------------------
 // Suppression comments
 
-const leanPattern = /^#\s*dockerfile-lean\s+(ignore|ignore-file)(?:\s*=\s*([\w\-, ]*))?\s*$/i;
-const hadolintPattern = /^#\s*hadolint\s+(global\s+)?ignore\s*=\s*([\w, ]+)\s*$/i;
+// Matched against comment text with trailing whitespace removed: a trailing `\s*$` after a list that can
+// also hold spaces backtracks polynomially (a comment of 20,000 spaces took minutes).
+const leanPattern = /^#\s*dockerfile-lean\s+(ignore|ignore-file)(?:\s*=\s*([\w\-,][\w\-, ]*)?)?$/i;
+const hadolintPattern = /^#\s*hadolint\s+(global\s+)?ignore\s*=\s*([\w,][\w, ]*)$/i;
 
 interface Suppressions { isSuppressed(ruleId: string, range: Range): boolean }
 
-function readSuppressions(model: DockerfileModel, rules: readonly Rule[]): Suppressions {
+function readSuppressions(model: DockerfileModel, rules: readonly Rule[], lookup: ModelLookup): Suppressions {
   const byHadolint = new Map<string, string[]>();
   for (const rule of rules) for (const code of rule.meta.hadolint ?? []) byHadolint.set(code.toUpperCase(), [...(byHadolint.get(code.toUpperCase()) ?? []), rule.meta.id]);
   const fileWide = new Set<string>();
@@ -99,10 +147,20 @@ function readSuppressions(model: DockerfileModel, rules: readonly Rule[]): Suppr
   // Line of the instruction a comment applies to → rule ids.
   const byLine = new Map<number, Set<string>>();
   const instructionStarts = model.instructions.map((i) => i.range.start.line).sort((a, b) => a - b);
-  const nextInstructionLine = (line: number) => instructionStarts.find((l) => l > line);
+  const nextInstructionLine = (line: number): number | undefined => {
+    // Binary search for the first start after `line` (a linear scan per comment is quadratic).
+    let lo = 0;
+    let hi = instructionStarts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (instructionStarts[mid] > line) hi = mid; else lo = mid + 1;
+    }
+    return instructionStarts[lo];
+  };
   for (const comment of model.comments) {
-    const lean = leanPattern.exec(comment.text);
-    const hadolint = lean ? null : hadolintPattern.exec(comment.text);
+    const text = comment.text.trimEnd();
+    const lean = leanPattern.exec(text);
+    const hadolint = lean ? null : hadolintPattern.exec(text);
     if (!lean && !hadolint) continue;
     let ids: string[];
     if (lean) {
@@ -122,11 +180,10 @@ function readSuppressions(model: DockerfileModel, rules: readonly Rule[]): Suppr
     ids.forEach((id) => set.add(id));
     byLine.set(target, set);
   }
-  const instructionAt = (line: number): Instruction | undefined => model.instructions.find((i) => i.range.start.line <= line && i.range.end.line >= line);
   return {
     isSuppressed(ruleId, range) {
       if (everything || fileWide.has(ruleId)) return true;
-      const instruction = instructionAt(range.start.line);
+      const instruction = lookup.instructionAt(range.start.line);
       const line = instruction ? instruction.range.start.line : range.start.line;
       return byLine.get(line)?.has(ruleId) ?? false;
     },
@@ -134,9 +191,9 @@ function readSuppressions(model: DockerfileModel, rules: readonly Rule[]): Suppr
 }
 
 /** Two fixes on every finding: silence it on this instruction, or in the whole file. */
-function suppressionFixes(ruleId: string, range: Range, model: DockerfileModel): Fix[] {
-  const eol = lineBreakOf(model.text);
-  const instruction = model.instructions.find((i) => i.range.start.line <= range.start.line && i.range.end.line >= range.start.line);
+function suppressionFixes(ruleId: string, range: Range, model: DockerfileModel, lookup: ModelLookup): Fix[] {
+  const eol = lookup.lineBreak();
+  const instruction = lookup.instructionAt(range.start.line);
   const line = instruction ? instruction.range.start.line : range.start.line;
   const lineText = model.lines[line] ?? '';
   const indent = /^[ \t]*/.exec(lineText)?.[0] ?? '';
@@ -149,9 +206,7 @@ function suppressionFixes(ruleId: string, range: Range, model: DockerfileModel):
       edits: [{ range: { start: { line: line - 1, character: 0 }, end: { line: line - 1, character: previous.length } }, newText: `${/^[ \t]*/.exec(previous)?.[0] ?? ''}# dockerfile-lean ignore=${[...(existing[2] ?? '').split(/[\s,]+/).filter(Boolean), ruleId].join(',')}` }],
     }
     : { title: `Ignore ${ruleId} for this instruction`, kind: 'quickfix', safe: false, edits: [insertAt({ line, character: 0 }, `${indent}# dockerfile-lean ignore=${ruleId}${eol}`)] };
-  // The file-wide comment goes after parser directives: a comment above them would turn them off.
-  let topLine = 0;
-  while (topLine < model.lines.length && /^\s*#\s*(syntax|escape|check)\s*=/i.test(model.lines[topLine].replace(/^\uFEFF/, ''))) topLine++;
+  const topLine = lookup.fileWideCommentLine();
   const fileFix: Fix = {
     title: `Ignore ${ruleId} in this file`,
     kind: 'quickfix', safe: false,
