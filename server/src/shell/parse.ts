@@ -9,7 +9,7 @@
  * UTF-16 unit of that text, its offset in the document, so every word maps back to an exact range even
  * across line continuations and skipped comment lines.
  */
-import { syntax } from 'mvdan-sh';
+import type * as MvdanSh from 'mvdan-sh';
 import type { ShellCommand, ShellScript, ShellWord } from './types';
 import type { Range } from '../model/types';
 import { classifyPackageOperation } from './package-managers';
@@ -26,8 +26,19 @@ export type OffsetToPosition = (offset: number) => { line: number; character: nu
 
 const prefixCommands = new Set(['sudo', 'time', 'exec', 'nice', 'nohup', 'command', 'builtin', 'eval', 'doas']);
 
-let sharedParser: ReturnType<typeof syntax.NewParser> | null = null;
+/**
+ * mvdan-sh is loaded on first use, not at start-up: it is 1.5 MB of JavaScript that takes ~70 ms and
+ * ~15 MB to load, and a server answering `initialize` (or a file without RUN) does not need it.
+ * `require` caches the module, so later calls cost a lookup.
+ */
+function shellSyntax(): typeof MvdanSh.syntax {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('mvdan-sh') as typeof MvdanSh).syntax;
+}
+
+let sharedParser: ReturnType<typeof MvdanSh.syntax.NewParser> | null = null;
 function parser() {
+  const syntax = shellSyntax();
   sharedParser ??= syntax.NewParser(syntax.KeepComments(false), syntax.Variant(syntax.LangBash));
   return sharedParser;
 }
@@ -50,6 +61,7 @@ export function parseShell(source: ShellSource, toPosition: OffsetToPosition): S
   // Byte spans of the right-hand side of `||`: commands there run only when the left side failed.
   const orRightSpans: [number, number][] = [];
   const nestedSpans: [number, number][] = [];
+  const syntax = shellSyntax();
   syntax.Walk(file, (node: any) => {
     if (!node) return true;
     const type = syntax.NodeType(node);
@@ -120,6 +132,7 @@ function toWord(word: any, text: string, byteToChar: (b: number) => number, rang
 }
 
 function wordValue(parts: any[], markDynamic: () => void, text: string, byteToChar: (b: number) => number): string {
+  const syntax = shellSyntax();
   let out = '';
   for (const part of parts) {
     const type = syntax.NodeType(part);
