@@ -12,6 +12,10 @@ import { rule as buildToolsInFinalStage } from './build-tools-in-final-stage';
 import { rule as runsAsRoot } from './runs-as-root';
 import { rule as copySourceBeforeDeps } from './copy-source-before-deps';
 import { rule as copyWholeStage } from './copy-whole-stage';
+import { rule as multiStageOpportunity } from './multi-stage-opportunity';
+import { rule as copyMissingFrom } from './copy-missing-from';
+import { rule as scratchWithInterpreter } from './scratch-with-interpreter';
+import { rule as nodeModulesOverwrite } from './node-modules-overwrite';
 
 export const allRules: readonly Rule[] = [
   aptListsNotCleaned,
@@ -26,6 +30,10 @@ export const allRules: readonly Rule[] = [
   runsAsRoot,
   copySourceBeforeDeps,
   copyWholeStage,
+  multiStageOpportunity,
+  copyMissingFrom,
+  scratchWithInterpreter,
+  nodeModulesOverwrite,
 ];
 
 export function ruleById(id: string): Rule | undefined {
