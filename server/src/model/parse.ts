@@ -24,29 +24,68 @@ interface CachedInstruction {
 /**
  * Cache of chunk parses keyed by escape character + chunk text. Owned by the caller (one per open
  * document in the server) so nothing in the engine holds module-level state.
+ *
+ * Each entry also keeps its instructions already moved to the lines where the chunk sits (the same text,
+ * e.g. `USER app`, can sit at many lines): most keystrokes move no chunk, and re-shifting every range of
+ * every instruction was most of the cost of an edit in a large file.
  */
 export class ParseCache {
-  private entries = new Map<string, CachedInstruction[]>();
+  private entries = new Map<string, CacheEntry>();
   private generation = new Set<string>();
+  /** Counts parses; a placement not used by the latest parse is dropped by `sweep`. */
+  private parseNumber = 0;
 
-  get(key: string): CachedInstruction[] | undefined {
+  get(key: string): CacheEntry | undefined {
     const hit = this.entries.get(key);
     if (hit) this.generation.add(key);
     return hit;
   }
 
-  set(key: string, value: CachedInstruction[]): void {
-    this.entries.set(key, value);
+  set(key: string, parsed: CachedInstruction[]): CacheEntry {
+    const entry: CacheEntry = { parsed, placements: new Map() };
+    this.entries.set(key, entry);
     this.generation.add(key);
+    return entry;
+  }
+
+  /** The chunk's instructions and problems at `startLine`, shifted once and then reused. Never mutate them. */
+  place(entry: CacheEntry, startLine: number): Placement {
+    let placement = entry.placements.get(startLine);
+    if (!placement) {
+      placement = {
+        instructions: entry.parsed.map((e) => shiftLines(e.instruction, startLine)),
+        problems: entry.parsed.flatMap((e) => e.problems.map((p) => shiftLines(p, startLine))),
+        usedBy: this.parseNumber,
+      };
+      entry.placements.set(startLine, placement);
+    }
+    placement.usedBy = this.parseNumber;
+    return placement;
   }
 
   /** Drops entries the last parse did not use, so memory follows the document, not its history. */
   sweep(): void {
-    for (const key of this.entries.keys()) if (!this.generation.has(key)) this.entries.delete(key);
+    for (const [key, entry] of this.entries) {
+      if (!this.generation.has(key)) { this.entries.delete(key); continue; }
+      for (const [line, placement] of entry.placements) if (placement.usedBy !== this.parseNumber) entry.placements.delete(line);
+    }
     this.generation.clear();
+    this.parseNumber++;
   }
 
   get size(): number { return this.entries.size; }
+}
+
+interface CacheEntry {
+  parsed: CachedInstruction[];
+  /** Start line → the parse shifted there. */
+  placements: Map<number, Placement>;
+}
+
+interface Placement {
+  instructions: CachedInstruction['instruction'][];
+  problems: ParseProblem[];
+  usedBy: number;
 }
 
 export interface ParseOptions {
@@ -61,26 +100,52 @@ export function parseDockerfile(text: string, options: ParseOptions = {}): Docke
   const lineStarts = computeLineStarts(text);
   const problems: ParseProblem[] = [];
   const instructions: Instruction[] = [];
+  const cache = options.cache ?? new ParseCache();
   for (const chunk of split.chunks) {
     const chunkText = text.slice(lineStarts[chunk.startLine], lineEndOffset(text, lineStarts, chunk.endLine));
     const key = split.escapeChar + '\u0000' + chunkText;
-    let parsed = options.cache?.get(key);
-    if (!parsed) {
-      parsed = parseChunk(chunkText, chunk, split.escapeChar);
-      options.cache?.set(key, parsed);
+    const entry = cache.get(key) ?? cache.set(key, parseChunk(chunkText, chunk, split.escapeChar));
+    const placed = cache.place(entry, chunk.startLine);
+    for (const instruction of placed.instructions) {
+      // The second pass sets `index`, `stageIndex` and `copy` on this fresh object, and replaces `args`
+      // when expansion changes one, so the cached, placed instruction stays as parsed.
+      instructions.push(freshInstruction(instruction, instructions.length));
     }
-    for (const entry of parsed) {
-      instructions.push({ ...shiftLines(entry.instruction, chunk.startLine), index: instructions.length, stageIndex: -1 });
-      problems.push(...entry.problems.map((p) => shiftLines(p, chunk.startLine)));
-    }
+    for (const problem of placed.problems) problems.push(problem);
   }
-  options.cache?.sweep();
+  cache.sweep();
   const model = resolveContext(text, lines, split.escapeChar, instructions, problems, options.buildArgs);
   model.comments = split.comments.map((c) => ({
     text: c.text,
     range: { start: { line: c.line, character: c.start }, end: { line: c.line, character: lines[c.line].length } },
   }));
   return model;
+}
+
+/**
+ * A new instruction object over a cached one. Built field by field, not by spreading: the cached objects
+ * come out of `shiftLines` with varied hidden classes, and a spread copy kept them megamorphic for every
+ * later read (it was the biggest single cost of an edit). Optional fields are set only when present, so
+ * the result has exactly the keys the cached instruction has.
+ */
+function freshInstruction(cached: CachedInstruction['instruction'], index: number): Instruction {
+  // Same key order as a parse without the cache, so serialised models do not change.
+  const instruction = {
+    keyword: cached.keyword,
+    range: cached.range,
+    keywordRange: cached.keywordRange,
+    flags: cached.flags,
+    args: cached.args,
+    heredocs: cached.heredocs,
+    jsonForm: cached.jsonForm,
+    onbuild: cached.onbuild,
+  } as Instruction;
+  if ('mounts' in cached) instruction.mounts = cached.mounts;
+  if ('shell' in cached) instruction.shell = cached.shell;
+  if ('copy' in cached) instruction.copy = cached.copy;
+  instruction.index = index;
+  instruction.stageIndex = -1;
+  return instruction;
 }
 
 function computeLineStarts(text: string): number[] {
@@ -385,7 +450,11 @@ function resolveContext(
     current.instructions.push(instruction);
     current.range = { start: current.range.start, end: instruction.range.end };
     if (instruction.onbuild) continue;
-    for (const arg of instruction.args) arg.expanded = expand(arg.value).value;
+    // Args are shared with the parse cache: replace them, never write into them.
+    const expanded = instruction.args.map((arg) => expand(arg.value).value);
+    if (expanded.some((value, i) => value !== instruction.args[i].expanded)) {
+      instruction.args = instruction.args.map((arg, i) => ({ ...arg, expanded: expanded[i] }));
+    }
     if (instruction.keyword === 'ARG') {
       for (const [key, value] of parseAssignments(instruction.args.map((a) => a.value), false)) {
         const given = buildArgs?.get(key);
