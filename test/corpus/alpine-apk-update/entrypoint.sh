@@ -1,0 +1,3 @@
+#!/bin/bash
+set -euo pipefail
+curl -fsS "${TARGET_URL:-https://example.com}" | jq .

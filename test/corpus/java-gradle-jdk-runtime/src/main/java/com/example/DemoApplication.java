@@ -1,0 +1,7 @@
+package com.example;
+
+public class DemoApplication {
+    public static void main(String[] args) {
+        System.out.println("demo");
+    }
+}

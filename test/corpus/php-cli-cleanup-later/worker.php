@@ -1,0 +1,5 @@
+<?php
+while (true) {
+    echo "tick\n";
+    sleep(5);
+}

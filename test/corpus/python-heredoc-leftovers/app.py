@@ -1,0 +1,3 @@
+import magic
+
+print(magic.from_buffer(b"hello"))
