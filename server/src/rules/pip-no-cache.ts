@@ -10,7 +10,8 @@ import { hasFlag } from '../shell/package-managers';
 import { layerPart } from '../sizing/lookup';
 import { formatBytes } from '../sizing/figure';
 
-const cacheDir = '/root/.cache/pip';
+/** `~/` lies in any home directory: /root, $HOME or /home/<user> (pip runs as whoever USER says). */
+const cacheDir = '~/.cache/pip';
 
 export const meta: RuleMeta = {
   id: 'pip-no-cache',
@@ -62,6 +63,9 @@ export const cases: Rule['cases'] = {
     'FROM python:3.12-slim\nRUN --mount=type=cache,target=/root/.cache/pip pip install flask',
     'FROM python:3.12-slim\nRUN pip install flask && rm -rf /root/.cache/pip',
     'FROM python:3.12-slim\nRUN pip install flask && pip cache purge',
+    { name: 'cache deleted through ~', code: 'FROM python:3.12-slim\nRUN pip install flask && rm -rf ~/.cache/pip' },
+    { name: 'non-root user deletes its own cache', code: 'FROM python:3.12-slim\nUSER app\nRUN pip install --user flask && rm -rf /home/app/.cache/pip' },
+    { name: 'cache mount on $HOME', code: 'FROM python:3.12-slim\nRUN --mount=type=cache,target=$HOME/.cache/pip pip install flask' },
     { name: 'builder-only stage', code: 'FROM python:3.12 AS build\nRUN pip install flask\nFROM python:3.12-slim\nCOPY --from=build /usr/local/lib/python3.12/site-packages /usr/local/lib/python3.12/site-packages' },
     'FROM python:3.12-slim\nRUN pip download flask -d /wheels',
   ],
