@@ -1,0 +1,3 @@
+const express = require('express');
+
+express().get('/', (req, res) => res.send('ok')).listen(3000);

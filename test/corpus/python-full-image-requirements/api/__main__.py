@@ -1,0 +1,3 @@
+import lxml.etree
+
+print(lxml.etree.LXML_VERSION)

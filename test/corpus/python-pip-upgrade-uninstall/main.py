@@ -1,0 +1,3 @@
+from rich import print
+
+print("[bold]hello[/bold]")
