@@ -172,7 +172,10 @@ function lineEndOffset(text: string, lineStarts: number[], line: number): number
 // ---------------------------------------------------------------------------------------------------------
 // First pass: one chunk, no context.
 
-function parseChunk(chunkText: string, chunk: Chunk, escapeChar: string): CachedInstruction[] {
+function parseChunk(originalText: string, chunk: Chunk, escapeChar: string): CachedInstruction[] {
+  // A lone CR ends a line (as in VS Code and LSP) but dockerfile-ast and the heredoc reading below look for
+  // LF; as LF it keeps every offset and position, so the file reads exactly like its LF twin.
+  const chunkText = originalText.includes('\r') ? originalText.replace(/\r(?!\n)/g, '\n') : originalText;
   // dockerfile-ast needs the escape directive to read continuations the way the file declares them.
   const prefix = escapeChar === '`' ? '# escape=`\n' : '';
   const prefixLines = prefix ? 1 : 0;
