@@ -71,9 +71,12 @@ export function parseShell(source: ShellSource, toPosition: OffsetToPosition): S
     } else if (type === 'Subshell' || type === 'Block' || type === 'IfClause' || type === 'WhileClause' ||
       type === 'ForClause' || type === 'CaseClause' || type === 'FuncDecl' || type === 'CmdSubst' || type === 'ProcSubst') {
       nestedSpans.push([node.Pos().Offset(), node.End().Offset()]);
-    } else if (type === 'CallExpr' && node.Args.length > 0) {
+    } else if (type === 'CallExpr') {
+      // Each read of a Go slice property converts the whole slice to JS: read Args once.
+      const args = node.Args;
+      if (args.length === 0) return true;
       const start = node.Pos().Offset();
-      const words = node.Args.map((word: any) => toWord(word, text, byteToChar, rangeOf));
+      const words = args.map((word: any) => toWord(word, text, byteToChar, rangeOf));
       const argv = stripPrefixes(words);
       if (argv.length === 0) return true;
       commands.push({
