@@ -3,6 +3,8 @@
  * server pass implementations backed by the file system (see server/src/io/), tests pass in-memory ones.
  */
 import type { Figure } from './sizing/figure';
+import type { BaseImageData } from './sizing/base-images';
+import type { DebianIndex } from './sizing/debian';
 
 export interface ContextMeasurement {
   bytes: number;
@@ -24,10 +26,10 @@ export interface BuildContext {
   exists(path: string): boolean;
 }
 
-/** Loaded lazily by the IO layer; the sizing modules define what the packs hold. */
+/** Loaded lazily by the IO layer (server/src/io/data-packs.ts); the sizing modules define what the packs hold. */
 export interface DataPacks {
-  baseImages(): unknown | null;
-  debian(release: string): unknown | null;
+  baseImages(): BaseImageData | null;
+  debian(release: string): DebianIndex | null;
 }
 
 export interface EngineEnv {

@@ -8,7 +8,7 @@ export function fileSystemHooks(): ServerHooks {
   return {
     prepare(uri, settings, trusted) {
       if (!uri.startsWith('file:')) return { env: { data: null, context: null }, rules: {}, buildArgs: {}, problems: [] };
-      const { env, project } = environment.prepare(fileURLToPath(uri), { buildContext: settings.buildContext || undefined, trusted });
+      const { env, project } = environment.prepare(fileURLToPath(uri), { buildContext: settings.buildContext || undefined, trusted, userDataFile: settings.dataFile || undefined });
       return { env, rules: project.rules, buildArgs: project.buildArgs, problems: project.problems };
     },
     filesChanged(uris) {

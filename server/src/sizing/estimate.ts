@@ -8,42 +8,82 @@ import type { BaseEstimate, ImageEstimate, LayerEstimate, StageEstimate } from '
 import { sumFigures, type Figure } from './figure';
 import { estimateCopy } from './copy-layer';
 import { estimateRun } from './run-layer';
+import { isBaseImageData, resolveBaseImage } from './base-images';
+import { DebianIndex } from './debian';
+import type { AptContext } from './apt-layer';
 
 /** Instructions that change only image metadata, not the filesystem (buildah/BuildKit make no layer). */
 const metadataKeywords = new Set(['ENV', 'ARG', 'LABEL', 'EXPOSE', 'CMD', 'ENTRYPOINT', 'USER', 'WORKDIR', 'VOLUME', 'STOPSIGNAL', 'HEALTHCHECK', 'SHELL', 'ONBUILD', 'MAINTAINER']);
 
+/** What a stage hands to stages built FROM it, besides its size. */
+interface StageState { estimate: StageEstimate; apt: AptContext | null }
+
 export function estimateImage(model: DockerfileModel, env: EngineEnv): ImageEstimate {
-  const stages: StageEstimate[] = [];
-  for (const stage of model.stages) stages.push(estimateStage(model, stage, stages, env));
+  const states: StageState[] = [];
+  for (const stage of model.stages) states.push(estimateStage(model, stage, states, env));
+  const stages = states.map((s) => s.estimate);
   const finalStage = model.finalStageIndex;
   return { stages, finalStage, total: finalStage !== null ? stages[finalStage]?.total ?? null : null };
 }
 
-function estimateStage(model: DockerfileModel, stage: Stage, earlier: StageEstimate[], env: EngineEnv): StageEstimate {
-  const base = estimateBase(stage, earlier, env);
-  const layers = stage.instructions.filter((i) => !i.onbuild).map((i) => estimateLayer(model, i, env, earlier));
+function estimateStage(model: DockerfileModel, stage: Stage, earlier: StageState[], env: EngineEnv): StageState {
+  const { base, apt } = estimateBase(stage, earlier, env);
+  const earlierEstimates = earlier.map((s) => s.estimate);
+  const layers = stage.instructions.filter((i) => !i.onbuild).map((i) => estimateLayer(model, i, env, earlierEstimates, apt));
   const known = layers.filter((l) => l.figure !== null).map((l) => l.figure as Figure);
   const added = sumFigures(known, 'what this stage adds');
   const unknownLayers = layers.some((l) => l.figure === null);
   const total = base.figure && !unknownLayers ? sumFigures([base.figure, added], 'base plus layers') : null;
-  return { index: stage.index, base, layers, total, added };
+  return { estimate: { index: stage.index, base, layers, total, added }, apt };
 }
 
-function estimateBase(stage: Stage, earlier: StageEstimate[], _env: EngineEnv): BaseEstimate {
+function estimateBase(stage: Stage, earlier: StageState[], env: EngineEnv): { base: BaseEstimate; apt: AptContext | null } {
   if (stage.baseStage !== null) {
     const parent = earlier[stage.baseStage];
+    const apt = parent?.apt ? { ...parent.apt, installed: new Set(parent.apt.installed) } : null;
     return {
-      reference: `stage ${stage.from.expanded}`, figure: parent?.total ?? null, match: 'stage',
-      explanation: `built on stage '${stage.from.expanded}'`, smallerVariants: [], os: parent?.base.os ?? null, osRelease: parent?.base.osRelease ?? null,
+      base: {
+        reference: `stage ${stage.from.expanded}`, figure: parent?.estimate.total ?? null, match: 'stage',
+        explanation: `built on stage '${stage.from.expanded}'`, smallerVariants: [], os: parent?.estimate.base.os ?? null, osRelease: parent?.estimate.base.osRelease ?? null,
+      },
+      apt,
     };
   }
   if (stage.scratch) {
-    return { reference: 'scratch', figure: { bytes: 0, source: 'image-manifest', confidence: 'high', note: 'scratch is empty' }, match: 'scratch', explanation: 'scratch is an empty image', smallerVariants: [], os: null, osRelease: null };
+    return { base: { reference: 'scratch', figure: { bytes: 0, source: 'image-manifest', confidence: 'high', note: 'scratch is empty' }, match: 'scratch', explanation: 'scratch is an empty image', smallerVariants: [], os: null, osRelease: null }, apt: null };
   }
-  return { reference: stage.from.expanded, figure: null, match: 'unknown', explanation: 'no size data for this image', smallerVariants: [], os: null, osRelease: null };
+  const data = env.data?.baseImages();
+  if (!isBaseImageData(data)) {
+    return { base: { reference: stage.from.expanded, figure: null, match: 'unknown', explanation: 'no base image data loaded', smallerVariants: [], os: null, osRelease: null }, apt: null };
+  }
+  if (stage.from.unresolved.length > 0) {
+    return { base: { reference: stage.from.expanded, figure: null, match: 'unknown', explanation: `depends on build arg${stage.from.unresolved.length > 1 ? 's' : ''} ${stage.from.unresolved.join(', ')} with no default`, smallerVariants: [], os: null, osRelease: null }, apt: null };
+  }
+  const match = resolveBaseImage(stage.from, data);
+  const base: BaseEstimate = {
+    reference: stage.from.expanded, figure: match.figure, match: match.match, explanation: match.explanation,
+    smallerVariants: match.smallerVariants, os: match.os, osRelease: match.osRelease,
+  };
+  return { base, apt: aptContextFor(match, env) };
 }
 
-function estimateLayer(model: DockerfileModel, instruction: Instruction, env: EngineEnv, earlier: readonly StageEstimate[]): LayerEstimate {
+/** Debian-family bases get apt sizing; Ubuntu borrows Debian's data at lower confidence. */
+function aptContextFor(match: ReturnType<typeof resolveBaseImage>, env: EngineEnv): AptContext | null {
+  if (!match.entry || (match.os !== 'debian' && match.os !== 'ubuntu')) return null;
+  const release = match.os === 'debian' && match.osRelease ? match.osRelease : 'bookworm';
+  const loaded = env.data?.debian(release);
+  if (!(loaded instanceof DebianIndex)) return null;
+  const knownList = match.installedPackages;
+  const installed = new Set(knownList ?? loaded.essentialPackages());
+  const slim = /slim/.test(match.entry.tag) || /slim/.test(match.entry.resolvedTag);
+  const confidence = match.os === 'ubuntu' ? 'low' : knownList ? 'medium' : 'low';
+  // Official full language images (python:3.12, node:22, golang…) sit on buildpack-deps: compilers and
+  // -dev packages are already there, so without their package list an install is only an upper bound.
+  const upperBoundOnly = !knownList && !slim && match.entry.repository !== 'debian';
+  return { index: loaded, installed, slim, confidence, release, upperBoundOnly };
+}
+
+function estimateLayer(model: DockerfileModel, instruction: Instruction, env: EngineEnv, earlier: readonly StageEstimate[], apt: AptContext | null): LayerEstimate {
   const line = instruction.range.start.line;
   if (metadataKeywords.has(instruction.keyword)) {
     return {
@@ -54,6 +94,6 @@ function estimateLayer(model: DockerfileModel, instruction: Instruction, env: En
   }
   const base = { instructionIndex: instruction.index, line, keyword: instruction.keyword, metadataOnly: false };
   if (instruction.keyword === 'COPY' || instruction.keyword === 'ADD') return { ...base, ...estimateCopy(model, instruction, env.context, earlier) };
-  if (instruction.keyword === 'RUN') return { ...base, ...estimateRun(instruction) };
+  if (instruction.keyword === 'RUN') return { ...base, ...estimateRun(instruction, apt) };
   return { ...base, parts: [], figure: null, explanation: `unknown instruction ${instruction.keyword}` };
 }

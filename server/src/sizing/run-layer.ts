@@ -5,8 +5,9 @@
  */
 import type { Instruction } from '../model/types';
 import type { ShellCommand } from '../shell/types';
-import { sumFigures, type Figure } from './figure';
+import { formatBytes, sumFigures, type Figure } from './figure';
 import type { LayerSizing } from './copy-layer';
+import { sizeAptCommands, type AptContext } from './apt-layer';
 
 /** Commands that change a few bytes of metadata at most (users, links, folders, env, control flow). */
 const negligibleCommands = new Set([
@@ -21,13 +22,27 @@ const negligibleCommands = new Set([
  */
 const copyUpCommands = new Set(['chmod', 'chown', 'chgrp']);
 
-export function estimateRun(instruction: Instruction): LayerSizing {
+export function estimateRun(instruction: Instruction, apt: AptContext | null): LayerSizing {
   const commands = instruction.shell?.commands ?? [];
   if (instruction.jsonForm) return { figure: null, explanation: 'exec-form RUN: its effect is not known', parts: [] };
   if (commands.length === 0) return { figure: { bytes: 0, source: 'derived', confidence: 'medium', note: 'no commands' }, explanation: 'runs no command', parts: [] };
-  const unknown = commands.filter((c) => !isNegligible(c));
-  if (unknown.length > 0) {
-    return { figure: null, explanation: `no size data for: ${unique(unknown.map(describe)).slice(0, 4).join(', ')}`, parts: [] };
+  const aptCommands = commands.filter((c) => c.packageOp?.manager === 'apt');
+  const aptSizing = apt && aptCommands.length > 0 ? sizeAptCommands(instruction, commands, apt) : null;
+  const parts = (aptSizing?.parts ?? []).filter((p) => p.figure.bytes !== 0);
+  const unknown = commands.filter((c) => !isNegligible(c) && !(aptSizing && c.packageOp?.manager === 'apt'));
+  if (unknown.length > 0 || aptSizing?.dynamic) {
+    const why = aptSizing?.dynamic ? ['apt packages named by variables'] : [];
+    const reason = apt || aptCommands.length === 0 ? '' : ' (apt sizes need a Debian-based image with known release)';
+    return { figure: null, explanation: `no size data for: ${unique([...why, ...unknown.map(describe)]).slice(0, 4).join(', ')}${reason}`, parts: sortParts(parts) };
+  }
+  if (aptSizing) {
+    const figure = sumFigures(parts.map((p) => p.figure), 'apt');
+    const unknownNote = aptSizing.unknownPackages.length ? ` — not in Debian ${apt?.release}: ${aptSizing.unknownPackages.join(', ')}` : '';
+    return {
+      figure: { ...figure, bytes: Math.max(0, figure.bytes), low: Math.max(0, figure.low ?? figure.bytes), confidence: aptSizing.unknownPackages.length ? 'low' : figure.confidence },
+      explanation: `${sortParts(parts).map((p) => `${p.label} ~${formatBytes(p.figure.bytes)}`).join(', ') || 'apt changes next to nothing'}${unknownNote}`,
+      parts: sortParts(parts),
+    };
   }
   const removes = commands.some((c) => c.name === 'rm' || c.name === 'rmdir');
   const figure: Figure = { bytes: 0, source: 'derived', confidence: 'medium', note: 'commands that write next to nothing' };
@@ -48,6 +63,10 @@ function isNegligible(command: ShellCommand): boolean {
 function describe(command: ShellCommand): string {
   const op = command.packageOp;
   return op ? `${command.name} ${command.argv.find((w, i) => i > 0 && !w.value.startsWith('-'))?.value ?? ''}`.trim() : command.name;
+}
+
+function sortParts(parts: { label: string; figure: Figure }[]): { label: string; figure: Figure }[] {
+  return [...parts].sort((a, b) => b.figure.bytes - a.figure.bytes);
 }
 
 function unique(values: string[]): string[] {

@@ -1,0 +1,355 @@
+// Regenerates the Debian package data packs, server/data/debian-<release>-amd64.json.gz, from Debian's own
+// indexes: `apt-get update` into a private folder (the machine's apt configuration and lists are not
+// touched), then the Packages files of <release>, <release>-updates and <release>-security (main, amd64).
+// It also measures, on a sample of real .deb files, how much of Installed-Size a -slim image skips
+// (docs, man pages, locales: debuerreotype's dpkg path-exclude list), so the engine can adjust for slim bases.
+//
+//   node scripts/gen-debian-data.mjs [--release bookworm]... [--mirror URL] [--security-mirror URL]
+//                                    [--no-slim-sample] [--out DIR]
+import { execFileSync, execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, mkdirSync, writeFileSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const execFileAsync = promisify(execFile);
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const args = process.argv.slice(2);
+const option = (name, fallback) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : fallback; };
+const releases = args.flatMap((a, i) => (args[i - 1] === '--release' ? [a] : []));
+const machineMirrors = readMachineMirrors();
+const mirror = option('--mirror', machineMirrors.main ?? 'http://deb.debian.org/debian');
+const securityMirror = option('--security-mirror', machineMirrors.security ?? 'http://deb.debian.org/debian-security');
+const outDir = path.resolve(option('--out', path.join(root, 'server', 'data')));
+const measureSlim = !args.includes('--no-slim-sample');
+
+/**
+ * What a -slim image's dpkg skips: debuerreotype's scripts/.slimify-excludes and .slimify-includes, written to
+ * /etc/dpkg/dpkg.cfg.d/docker in the image. Globs as dpkg uses them (fnmatch without FNM_PATHNAME: `*` crosses `/`).
+ */
+const SLIM_EXCLUDES = ['/usr/share/doc/*', '/usr/share/groff/*', '/usr/share/info/*', '/usr/share/linda/*', '/usr/share/lintian/overrides/*', '/usr/share/locale/*', '/usr/share/man/*'];
+const SLIM_INCLUDES = ['/usr/share/doc/*/copyright', '/usr/share/doc/kde/HTML/C/*', '/usr/share/gnome/help/*/C/*', '/usr/share/locale/all_languages', '/usr/share/locale/currency/*', '/usr/share/locale/l10n/*', '/usr/share/locale/languages', '/usr/share/locale/locale.alias', '/usr/share/omf/*/*-C.emf'];
+
+/**
+ * Packages Dockerfiles commonly install; their closures (with Recommends) are measured file by file, so the
+ * packages users actually meet get exact slim sizes. Names missing from a release are skipped.
+ */
+const COMMON_INSTALLS = [
+  'curl', 'wget', 'ca-certificates', 'git', 'build-essential', 'gcc', 'g++', 'make', 'cmake', 'pkg-config', 'autoconf', 'automake', 'libtool',
+  'python3', 'python3-pip', 'python3-venv', 'python3-dev', 'libpq-dev', 'postgresql-client', 'default-libmysqlclient-dev', 'libssl-dev',
+  'libffi-dev', 'zlib1g-dev', 'libxml2-dev', 'libxslt1-dev', 'libjpeg-dev', 'libpng-dev', 'unzip', 'zip', 'xz-utils', 'bzip2', 'gnupg',
+  'openssh-client', 'vim', 'nano', 'less', 'procps', 'netcat-openbsd', 'iputils-ping', 'dnsutils', 'jq', 'tzdata', 'locales', 'sudo',
+  'tini', 'gosu', 'supervisor', 'nginx', 'rsync', 'cron', 'file', 'gettext-base', 'nodejs', 'npm', 'default-jre-headless', 'default-jdk-headless',
+  'libgomp1', 'libglib2.0-0', 'libsm6', 'libxext6', 'libxrender1', 'libgl1', 'git-lfs', 'ruby', 'php-cli', 'imagemagick', 'ffmpeg',
+  'fonts-liberation', 'chromium', 'golang-go', 'perl', 'openssl', 'net-tools', 'htop', 'lsb-release', 'apt-transport-https', 'software-properties-common',
+];
+/** Besides the common closures, every STRIDE-th package (by name) is measured, for a ratio that covers the rest. */
+const STRIDE = 60;
+
+
+async function generate(release) {
+  const work = mkdtempSync(path.join(tmpdir(), `lean-apt-${release}-`));
+  try {
+    const aptOptions = privateApt(work, release);
+    console.log(`gen-debian-data: apt-get update for ${release} from ${mirror} and ${securityMirror} (private state in ${work})`);
+    execFileSync('apt-get', ['update', '-qq', ...aptOptions], { stdio: 'inherit' });
+    const lists = path.join(work, 'lists');
+    const suiteOrder = (file) => (file.includes(`_${release}-security_`) ? 2 : file.includes(`_${release}-updates_`) ? 1 : 0);
+    const files = readdirSync(lists).filter((f) => /_main_binary-amd64_Packages(\.\w+)?$/.test(f)).sort((a, b) => suiteOrder(a) - suiteOrder(b));
+    if (!files.some((f) => suiteOrder(f) === 0)) throw new Error(`no Packages file for ${release} main amd64 in ${lists}`);
+    const packages = new Map();
+    const sources = [];
+    for (const file of files) {
+      // apt-helper reads whichever compression apt stored the list in.
+      const text = execFileSync('/usr/lib/apt/apt-helper', ['cat-file', path.join(lists, file)], { maxBuffer: 1 << 30 }).toString('utf8');
+      const releaseFile = readdirSync(lists).find((f) => f === file.replace(/_main_binary-amd64_Packages(\.\w+)?$/, '_InRelease') || f === file.replace(/_main_binary-amd64_Packages(\.\w+)?$/, '_Release'));
+      const releaseText = releaseFile ? readFileSync(path.join(lists, releaseFile), 'utf8') : '';
+      let count = 0;
+      for (const stanza of text.split(/\n\n+/)) {
+        const fields = parseStanza(stanza);
+        if (!fields.Package || (fields.Architecture !== 'amd64' && fields.Architecture !== 'all')) continue;
+        count++;
+        // -updates and -security come later; the newest version wins whichever file it is in.
+        const previous = packages.get(fields.Package);
+        if (!previous || compareVersions(fields.Version, previous.Version) > 0) packages.set(fields.Package, fields);
+      }
+      sources.push({
+        suite: /^Suite: (.+)$/m.exec(releaseText)?.[1] ?? file.replace(/^.*_dists_([^_]+)_.*$/, '$1'),
+        packagesFile: file.replace(/_/g, '/'),
+        date: /^Date: (.+)$/m.exec(releaseText)?.[1] ?? null,
+        packagesBytes: statSync(path.join(lists, file)).size,
+        packageCount: count,
+      });
+    }
+    const pack = compact(release, packages, sources);
+    if (measureSlim) pack.slim = await measureSlimSample(pack, packages, work, aptOptions);
+    mkdirSync(outDir, { recursive: true });
+    const target = path.join(outDir, `debian-${release}-amd64.json.gz`);
+    const gz = gzipSync(JSON.stringify(pack), { level: 9 });
+    writeFileSync(target, gz);
+    console.log(`gen-debian-data: ${release}: ${pack.packages.length} packages, ${pack.names.length} names -> ${path.relative(root, target)} (${(gz.length / 1e6).toFixed(2)} MB gz)`);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** apt-get options that keep sources, lists, cache and status in `work`: the machine's apt setup is only read for keys. */
+function privateApt(work, release) {
+  for (const dir of ['lists/partial', 'cache/archives/partial', 'etc/preferences.d']) mkdirSync(path.join(work, dir), { recursive: true });
+  writeFileSync(path.join(work, 'sources.list'), [
+    `deb [arch=amd64] ${mirror} ${release} main`,
+    `deb [arch=amd64] ${mirror} ${release}-updates main`,
+    `deb [arch=amd64] ${securityMirror} ${release}-security main`,
+  ].join('\n') + '\n');
+  writeFileSync(path.join(work, 'status'), '');
+  return [
+    '-o', `Dir::State::Lists=${path.join(work, 'lists')}`, '-o', `Dir::State::status=${path.join(work, 'status')}`,
+    '-o', `Dir::Etc::SourceList=${path.join(work, 'sources.list')}`, '-o', 'Dir::Etc::SourceParts=-',
+    '-o', `Dir::Etc::Preferences=${path.join(work, 'preferences')}`, '-o', `Dir::Etc::PreferencesParts=${path.join(work, 'etc/preferences.d')}`,
+    '-o', `Dir::Cache=${path.join(work, 'cache')}`,
+    '-o', 'APT::Architecture=amd64', '-o', 'APT::Architectures=amd64', '-o', 'Acquire::Languages=none',
+    '-o', 'Acquire::IndexTargets::deb::Contents-deb::DefaultEnabled=false', '-o', 'Debug::NoLocking=1',
+  ];
+}
+
+/** The Debian and security mirrors the machine's own sources use (deb822 .sources or one-line .list). */
+function readMachineMirrors() {
+  const texts = [];
+  for (const file of ['/etc/apt/sources.list', ...(existsSync('/etc/apt/sources.list.d') ? readdirSync('/etc/apt/sources.list.d').map((f) => `/etc/apt/sources.list.d/${f}`) : [])]) {
+    if (/\.(list|sources)$/.test(file) && existsSync(file)) texts.push(readFileSync(file, 'utf8'));
+  }
+  const uris = texts.join('\n').split('\n').flatMap((line) => {
+    const deb822 = /^URIs:\s*(.+)$/.exec(line);
+    if (deb822) return deb822[1].split(/\s+/);
+    const oneLine = /^deb\s+(?:\[[^\]]*\]\s+)?(\S+)/.exec(line);
+    return oneLine ? [oneLine[1]] : [];
+  });
+  return {
+    main: uris.find((u) => /\/debian\/?$/.test(u))?.replace(/\/$/, ''),
+    security: uris.find((u) => /\/debian-security\/?$/.test(u))?.replace(/\/$/, ''),
+  };
+}
+
+function parseStanza(stanza) {
+  const fields = {};
+  let key = null;
+  for (const line of stanza.split('\n')) {
+    if (line.startsWith(' ') || line.startsWith('\t')) { if (key) fields[key] += '\n' + line; continue; }
+    const colon = line.indexOf(':');
+    if (colon <= 0) continue;
+    key = line.slice(0, colon);
+    fields[key] = line.slice(colon + 1).trim();
+  }
+  return fields;
+}
+
+/**
+ * Pack format 1. names[i] for i < packages.length is the real package packages[i]; later names are virtual or
+ * absent packages that only appear in relations. A relation list is a list of alternative groups of name
+ * indexes; version constraints, arch qualifiers (:any) and profiles are dropped (we size installs, we do not
+ * solve version conflicts).
+ */
+function compact(release, packages, sources) {
+  const realNames = [...packages.keys()].sort();
+  const names = [...realNames];
+  const index = new Map(realNames.map((n, i) => [n, i]));
+  const sections = [];
+  const id = (name) => {
+    let i = index.get(name);
+    if (i === undefined) { i = names.length; names.push(name); index.set(name, i); }
+    return i;
+  };
+  const sectionId = (section) => {
+    const s = (section ?? '').replace(/^.*\//, '');
+    let i = sections.indexOf(s);
+    if (i < 0) { i = sections.length; sections.push(s); }
+    return i;
+  };
+  const relation = (text) => (text
+    ? text.split(',').map((group) => group.split('|').map((alt) => relationName(alt)).filter(Boolean).map(id)).filter((g) => g.length)
+    : []);
+  const rows = realNames.map((name) => {
+    const f = packages.get(name);
+    const flags = (f.Essential === 'yes' ? 1 : 0) | (f.Priority === 'required' ? 2 : 0) | (f.Priority === 'important' ? 4 : 0) | (f.Priority === 'standard' ? 8 : 0);
+    return [
+      Number(f['Installed-Size'] ?? 0), Number(f.Size ?? 0),
+      relation(f['Pre-Depends']), relation(f.Depends), relation(f.Recommends),
+      f.Provides ? f.Provides.split(',').map(relationName).filter(Boolean).map(id) : [],
+      flags, sectionId(f.Section),
+    ];
+  });
+  return {
+    format: 1,
+    release,
+    arch: 'amd64',
+    generated: new Date().toISOString(),
+    generator: 'scripts/gen-debian-data.mjs',
+    mirror: { main: mirror, security: securityMirror },
+    sources,
+    rowLayout: ['installedKiB', 'downloadBytes', 'preDepends', 'depends', 'recommends', 'provides', 'flags(1 essential, 2 required, 4 important, 8 standard)', 'section'],
+    sections,
+    names,
+    packages: rows,
+  };
+}
+
+/** "libc6 (>= 2.34)" / "python3:any" / "foo [amd64] <!nocheck>" → the bare package name. */
+function relationName(text) {
+  return text.replace(/\(.*?\)|\[.*?\]|<.*?>/g, '').trim().replace(/:(any|native|amd64|all)$/, '');
+}
+
+/**
+ * Downloads a sample of .deb files and reads their file lists (dpkg-deb -c): for each, the bytes of its files
+ * (what `docker images` counts) and the bytes left after the slim path-excludes. The engine uses the exact
+ * figures for sampled packages and the sample's ratio for the rest.
+ */
+async function measureSlimSample(pack, packages, work, aptOptions) {
+  const indexOf = new Map(pack.names.map((n, i) => [n, i]));
+  const sample = new Set();
+  const addClosure = (start) => {
+    const queue = [start];
+    while (queue.length) {
+      const name = queue.shift();
+      const i = indexOf.get(name);
+      if (i === undefined || i >= pack.packages.length || sample.has(name)) continue;
+      sample.add(name);
+      const row = pack.packages[i];
+      for (const group of [...row[2], ...row[3], ...row[4]]) {
+        const real = group.map((g) => pack.names[g]).find((n) => indexOf.get(n) < pack.packages.length);
+        if (real) queue.push(real);
+      }
+    }
+  };
+  for (const name of COMMON_INSTALLS) addClosure(name);
+  const common = sample.size;
+  pack.names.slice(0, pack.packages.length).forEach((name, i) => { if (i % STRIDE === 0) sample.add(name); });
+  const names = [...sample].sort();
+  const downloadBytes = names.reduce((s, n) => s + pack.packages[indexOf.get(n)][1], 0);
+  console.log(`gen-debian-data: measuring ${names.length} .debs (${common} from common closures), ${(downloadBytes / 1e6).toFixed(0)} MB to download`);
+  const debs = path.join(work, 'debs');
+  mkdirSync(debs, { recursive: true });
+  const measured = [];
+  const batchSize = 150;
+  for (let start = 0; start < names.length; start += batchSize) {
+    const batch = names.slice(start, start + batchSize);
+    // Exact versions: the same ones the pack describes.
+    const wanted = batch.map((n) => `${n}=${packages.get(n).Version}`);
+    try {
+      await execFileAsync('apt-get', ['download', '-qq', ...aptOptions, ...wanted], { cwd: debs, maxBuffer: 1 << 26 });
+    } catch {
+      // One unavailable package fails the whole batch: fetch one by one, skipping the ones that fail.
+      for (const one of wanted) {
+        try {
+          await execFileAsync('apt-get', ['download', '-qq', ...aptOptions, one], { cwd: debs, maxBuffer: 1 << 26 });
+        } catch (error) {
+          console.warn(`gen-debian-data: could not download ${one}: ${String(error.message).split('\n').find((l) => l.startsWith('E:')) ?? ''}`);
+        }
+      }
+    }
+    const files = readdirSync(debs).filter((f) => f.endsWith('.deb'));
+    await Promise.all([0, 1].map(async (worker) => {
+      for (let k = worker; k < files.length; k += 2) {
+        const file = path.join(debs, files[k]);
+        const name = decodeURIComponent(files[k].split('_')[0]);
+        try {
+          const { stdout } = await execFileAsync('dpkg-deb', ['-c', file], { maxBuffer: 1 << 28 });
+          const { contentBytes, slimBytes } = contentSizes(stdout);
+          if (indexOf.has(name)) measured.push([indexOf.get(name), contentBytes, slimBytes]);
+        } catch (error) {
+          console.warn(`gen-debian-data: could not list ${files[k]}: ${String(error.message).split('\n')[0]}`);
+        }
+        rmSync(file, { force: true });
+      }
+    }));
+  }
+  measured.sort((a, b) => a[0] - b[0]);
+  // Ratios against Installed-Size (KiB), weighted by size: what the engine multiplies unmeasured packages by.
+  const strideRows = measured.filter(([i]) => i % STRIDE === 0 && pack.packages[i][0] > 0);
+  const ratio = (rows, pick) => rows.reduce((s, r) => s + pick(r), 0) / rows.reduce((s, r) => s + pack.packages[r[0]][0] * 1024, 0);
+  const perPackage = strideRows.map((r) => r[2] / (pack.packages[r[0]][0] * 1024)).sort((a, b) => a - b);
+  const quantile = (q) => perPackage[Math.min(perPackage.length - 1, Math.floor(q * perPackage.length))];
+  const summary = {
+    method: 'apt-get download + dpkg-deb -c on a sample; content = regular file bytes + symlink target lengths; slim = content outside the path-excludes (includes kept)',
+    excludes: SLIM_EXCLUDES,
+    includes: SLIM_INCLUDES,
+    measuredAt: new Date().toISOString(),
+    sampleSize: measured.length,
+    commonClosureSize: common,
+    stride: STRIDE,
+    /** Over the stride sample, weighted by Installed-Size. */
+    contentPerInstalledByte: round4(ratio(strideRows, (r) => r[1])),
+    slimPerInstalledByte: round4(ratio(strideRows, (r) => r[2])),
+    /** Over every measured package (common closures included). */
+    slimPerInstalledByteAllMeasured: round4(ratio(measured.filter((r) => pack.packages[r[0]][0] > 0), (r) => r[2])),
+    /** Spread of the per-package slim ratio over the stride sample (10th and 90th percentile). */
+    slimRatioP10: round4(quantile(0.1)),
+    slimRatioP90: round4(quantile(0.9)),
+    measuredLayout: ['nameIndex', 'contentBytes', 'slimContentBytes'],
+    measured,
+  };
+  console.log(`gen-debian-data: slim sample ${measured.length} packages: content/installed ${summary.contentPerInstalledByte}, slim/installed ${summary.slimPerInstalledByte} (all measured ${summary.slimPerInstalledByteAllMeasured}), per-package p10 ${summary.slimRatioP10} p90 ${summary.slimRatioP90}`);
+  return summary;
+}
+
+const round4 = (x) => Math.round(x * 1e4) / 1e4;
+
+/** Sums a `dpkg-deb -c` listing: all content, and what survives the slim excludes. */
+function contentSizes(listing) {
+  let contentBytes = 0;
+  let slimBytes = 0;
+  for (const line of listing.split('\n')) {
+    // -rw-r--r-- root/root      9058 2026-05-08 14:16 ./usr/share/doc/curl/changelog.Debian.gz
+    const m = /^([-dlhcbps])\S*\s+\S+\s+(\d+)\s+\S+\s+\S+\s+\.(\/.*?)(?: -> (.*)| link to .*)?$/.exec(line);
+    if (!m || m[1] === 'd' || m[1] === 'h') continue;
+    const bytes = m[1] === 'l' ? Buffer.byteLength(m[4] ?? '') : Number(m[2]);
+    contentBytes += bytes;
+    if (!slimSkips(m[3])) slimBytes += bytes;
+  }
+  return { contentBytes, slimBytes };
+}
+
+const globToRegExp = (glob) => new RegExp('^' + glob.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*') + '$');
+const excludeRes = SLIM_EXCLUDES.map(globToRegExp);
+const includeRes = SLIM_INCLUDES.map(globToRegExp);
+function slimSkips(file) {
+  return excludeRes.some((re) => re.test(file)) && !includeRes.some((re) => re.test(file));
+}
+
+/** Debian version order (deb-version(7)): epoch, then upstream and revision compared with dpkg's rules. */
+function compareVersions(a = '', b = '') {
+  const split = (v) => {
+    const colon = v.indexOf(':');
+    const epoch = colon >= 0 ? Number(v.slice(0, colon)) : 0;
+    const rest = colon >= 0 ? v.slice(colon + 1) : v;
+    const dash = rest.lastIndexOf('-');
+    return [epoch, dash >= 0 ? rest.slice(0, dash) : rest, dash >= 0 ? rest.slice(dash + 1) : ''];
+  };
+  const order = (c) => (c === '~' ? -1 : c === '' ? 0 : /[A-Za-z]/.test(c) ? c.charCodeAt(0) : c.charCodeAt(0) + 256);
+  const part = (x, y) => {
+    let i = 0; let j = 0;
+    while (i < x.length || j < y.length) {
+      while ((i < x.length && !/\d/.test(x[i])) || (j < y.length && !/\d/.test(y[j]))) {
+        const cx = i < x.length && !/\d/.test(x[i]) ? x[i] : '';
+        const cy = j < y.length && !/\d/.test(y[j]) ? y[j] : '';
+        const d = order(cx) - order(cy);
+        if (d !== 0) return d;
+        if (cx) i++;
+        if (cy) j++;
+      }
+      let nx = ''; let ny = '';
+      while (i < x.length && /\d/.test(x[i])) nx += x[i++];
+      while (j < y.length && /\d/.test(y[j])) ny += y[j++];
+      const d = Number(nx || 0) - Number(ny || 0);
+      if (d !== 0) return d;
+    }
+    return 0;
+  };
+  const [ea, ua, ra] = split(a);
+  const [eb, ub, rb] = split(b);
+  return ea - eb || part(ua, ub) || part(ra, rb);
+}
+
+// Last, so every constant above is initialised before the first await.
+for (const release of releases.length ? releases : ['bookworm', 'trixie']) await generate(release);
