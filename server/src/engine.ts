@@ -9,6 +9,7 @@ import { allRules } from './rules';
 import { runRules } from './rules/runner';
 import { estimateImage } from './sizing/estimate';
 import type { ImageEstimate } from './sizing/types';
+import { emptyImageEstimate } from './sizing/lookup';
 import type { EngineEnv } from './engine-env';
 
 export { ParseCache };
@@ -54,7 +55,7 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Report {
   const skipped = skipReason(text, maxBytes);
   if (skipped) {
     const model = parseDockerfile('');
-    return { model, findings: [], image: { stages: [], finalStage: null, total: null }, problems: [], skipped, internalErrors: [], cancelled: false };
+    return { model, findings: [], image: emptyImageEstimate(), problems: [], skipped, internalErrors: [], cancelled: false };
   }
   const internalErrors: string[] = [];
   let model: DockerfileModel;
@@ -64,7 +65,7 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Report {
     // The parser is built not to throw; if it does anyway, the user still gets a clear message.
     internalErrors.push(`parse failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
     model = parseDockerfile('');
-    return { model, findings: [], image: { stages: [], finalStage: null, total: null }, problems: [{ message: 'Dockerfile Lean could not read this file (internal error, see the log).', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 'error' }], skipped: null, internalErrors, cancelled: false };
+    return { model, findings: [], image: emptyImageEstimate(), problems: [{ message: 'Dockerfile Lean could not read this file (internal error, see the log).', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 'error' }], skipped: null, internalErrors, cancelled: false };
   }
   const env = options.env ?? emptyEnv;
   let image: ImageEstimate;
@@ -72,7 +73,7 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Report {
     image = estimateImage(model, env);
   } catch (error) {
     internalErrors.push(`size estimate failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
-    image = { stages: [], finalStage: model.finalStageIndex, total: null };
+    image = emptyImageEstimate(model.finalStageIndex);
   }
   const result = runRules(options.rules ?? allRules, { model, sizing: image, context: env.context }, { rules: config.rules, cancelled: options.cancelled });
   return {

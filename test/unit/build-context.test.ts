@@ -82,3 +82,18 @@ test('the cache re-walks only when invalidated or stale; a missing root gives no
   assert.equal(cache.get(root)?.measure('.')!.bytes, 15);
   assert.equal(cache.get(path.join(root, 'nope')), null);
 });
+
+test('glob matching is linear on adversarial patterns and rejects malformed classes', () => {
+  const started = process.hrtime.bigint();
+  const pattern = '*a'.repeat(30) + 'b';
+  assert.equal(sourceMatcher(pattern)('a'.repeat(5000)), false);
+  const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
+  // Not a timing assertion on speed: a backtracking matcher would take minutes here, not milliseconds.
+  assert.ok(elapsedMs < 5000, `took ${elapsedMs} ms`);
+  assert.equal(sourceMatcher('[z-a]')('m'), false);
+  assert.equal(sourceMatcher('file[')('file['), false);
+  assert.ok(sourceMatcher('[!a]*.txt')('b.txt'));
+  assert.ok(!sourceMatcher('[!a]*.txt')('a.txt'));
+  assert.ok(sourceMatcher('a\\*b')('a*b'));
+  assert.ok(sourceMatcher('src/*/index.?s')('src/app/index.ts'));
+});

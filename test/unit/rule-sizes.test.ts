@@ -14,13 +14,14 @@ import { rule as devDeps } from '../../server/src/rules/npm-dev-deps-in-image';
 import { rule as cleanup } from '../../server/src/rules/cleanup-in-separate-layer';
 import { rule as buildTools } from '../../server/src/rules/build-tools-in-final-stage';
 import { rule as wholeStage } from '../../server/src/rules/copy-whole-stage';
+import { emptyImageEstimate, indexLayers } from '../../server/src/sizing/lookup';
 
 const figure = (bytes: number): Figure => ({ bytes, source: 'heuristic', confidence: 'low' });
 
 /** An estimate with one labelled part on the layer of instruction `index`, and a total for every stage. */
 function estimate(text: string, index: number, label: string, bytes: number, stageTotal: number | null = null): ImageEstimate {
   const model = parseDockerfile(text);
-  return {
+  const partial: Omit<ImageEstimate, 'layersByInstruction'> = {
     finalStage: model.finalStageIndex,
     total: null,
     stages: model.stages.map((s) => ({
@@ -35,11 +36,12 @@ function estimate(text: string, index: number, label: string, bytes: number, sta
       added: figure(0),
     })),
   };
+  return { ...partial, layersByInstruction: indexLayers(partial.stages) };
 }
 
 function check(rule: Rule, text: string, sizing: ImageEstimate | null) {
   const model = parseDockerfile(text);
-  return rule.check({ model, sizing: sizing ?? { stages: [], finalStage: null, total: null }, context: null });
+  return rule.check({ model, sizing: sizing ?? emptyImageEstimate(), context: null });
 }
 
 const examples: { rule: Rule; text: string; index: number; label: string }[] = [

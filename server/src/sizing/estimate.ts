@@ -11,6 +11,7 @@ import { estimateRun } from './run-layer';
 import { isBaseImageData, resolveBaseImage } from './base-images';
 import { DebianIndex } from './debian';
 import type { AptContext } from './apt-layer';
+import { indexLayers } from './lookup';
 
 /** Instructions that change only image metadata, not the filesystem (buildah/BuildKit make no layer). */
 const metadataKeywords = new Set(['ENV', 'ARG', 'LABEL', 'EXPOSE', 'CMD', 'ENTRYPOINT', 'USER', 'WORKDIR', 'VOLUME', 'STOPSIGNAL', 'HEALTHCHECK', 'SHELL', 'ONBUILD', 'MAINTAINER']);
@@ -23,7 +24,7 @@ export function estimateImage(model: DockerfileModel, env: EngineEnv): ImageEsti
   for (const stage of model.stages) states.push(estimateStage(model, stage, states, env));
   const stages = states.map((s) => s.estimate);
   const finalStage = model.finalStageIndex;
-  return { stages, finalStage, total: finalStage !== null ? stages[finalStage]?.total ?? null : null };
+  return { stages, layersByInstruction: indexLayers(stages), finalStage, total: finalStage !== null ? stages[finalStage]?.total ?? null : null };
 }
 
 function estimateStage(model: DockerfileModel, stage: Stage, earlier: StageState[], env: EngineEnv): StageState {

@@ -39,6 +39,8 @@ export interface StageEstimate {
 
 export interface ImageEstimate {
   stages: StageEstimate[];
+  /** Every layer by its instruction index, for O(1) lookups from rules and hovers. */
+  layersByInstruction: ReadonlyMap<number, LayerEstimate>;
   finalStage: number | null;
   /** The final stage's total. */
   total: Figure | null;
