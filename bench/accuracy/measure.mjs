@@ -275,8 +275,9 @@ async function removeImage(ref) {
 }
 
 /**
- * After a failed build: remove the untagged intermediate images it left (created since the
- * build started, last history entry taken from this Dockerfile). Other people's images are
+ * Remove the untagged intermediate images a build left (created since it started, last history
+ * entry taken from this Dockerfile): a failed build's steps, or stages the final image does not
+ * descend from. Other people's images are
  * never touched; images in use (children, containers) are refused by podman anyway.
  */
 async function removeLeftovers(before, sinceMs, dockerfileText) {
@@ -325,6 +326,8 @@ async function measureCase(name, version) {
 	if (parsed.meta['measure-target']) for (const t of parsed.meta['measure-target'].split(/[ ,]+/).filter(Boolean)) targets.push({ stageName: t.toLowerCase() });
 
 	const out = [];
+	const caseStart = Date.now();
+	const caseBefore = await imageIds();
 	for (const target of targets) {
 		const label = target.stageName ? `${name}#${target.stageName}` : name;
 		const ref = `localhost/lean-acc/${name}${target.stageName ? '-' + target.stageName : ''}:latest`;
@@ -390,6 +393,9 @@ async function measureCase(name, version) {
 		if (entry.error) await removeLeftovers(before, t0, text).catch(() => {});
 		out.push(entry);
 	}
+	// untagged images of stages the final image does not descend from (a builder stage feeding a
+	// FROM scratch, say) survive `podman rmi` of the final image: remove this case's ones
+	await removeLeftovers(caseBefore, caseStart, text).catch(() => {});
 	return out;
 }
 

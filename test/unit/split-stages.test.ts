@@ -30,6 +30,16 @@ function split(text: string, ecosystem: Ecosystem, variant: string | null = null
   return { result, text: applyEdits(text, [result.edit]).text };
 }
 
+/** One Go service, split on distroless and on scratch: the build stage is the same for both. */
+const goService = [
+  'FROM golang:1.22', 'WORKDIR /src', 'COPY go.mod go.sum ./', 'RUN go mod download', 'COPY . .',
+  'RUN go build -o /app/server ./cmd/server', 'EXPOSE 8080', 'USER app', 'CMD /app/server --port 8080',
+];
+const goServiceBuildStage = [
+  'FROM golang:1.22 AS build', 'WORKDIR /src', 'COPY go.mod go.sum ./', 'RUN go mod download', 'COPY . .',
+  'ENV CGO_ENABLED=0', 'RUN go build -o /app/server ./cmd/server', '',
+];
+
 const cases: SplitCase[] = [
   {
     name: 'Python: official image, gcc and libpq-dev, comments, user and ENV kept',
@@ -169,26 +179,9 @@ const cases: SplitCase[] = [
     ecosystem: 'go',
     summary: "Go: static binary on distroless",
     review: true,
-    input: [
-      "FROM golang:1.22",
-      "WORKDIR /src",
-      "COPY go.mod go.sum ./",
-      "RUN go mod download",
-      "COPY . .",
-      "RUN go build -o /app/server ./cmd/server",
-      "EXPOSE 8080",
-      "USER app",
-      "CMD /app/server --port 8080",
-    ],
+    input: goService,
     output: [
-      "FROM golang:1.22 AS build",
-      "WORKDIR /src",
-      "COPY go.mod go.sum ./",
-      "RUN go mod download",
-      "COPY . .",
-      "ENV CGO_ENABLED=0",
-      "RUN go build -o /app/server ./cmd/server",
-      "",
+      ...goServiceBuildStage,
       "FROM gcr.io/distroless/static-debian12",
       "WORKDIR /src",
       "COPY --from=build /app/server /app/server",
@@ -204,26 +197,9 @@ const cases: SplitCase[] = [
     variant: 'scratch',
     summary: "Go: static binary on scratch",
     review: true,
-    input: [
-      "FROM golang:1.22",
-      "WORKDIR /src",
-      "COPY go.mod go.sum ./",
-      "RUN go mod download",
-      "COPY . .",
-      "RUN go build -o /app/server ./cmd/server",
-      "EXPOSE 8080",
-      "USER app",
-      "CMD /app/server --port 8080",
-    ],
+    input: goService,
     output: [
-      "FROM golang:1.22 AS build",
-      "WORKDIR /src",
-      "COPY go.mod go.sum ./",
-      "RUN go mod download",
-      "COPY . .",
-      "ENV CGO_ENABLED=0",
-      "RUN go build -o /app/server ./cmd/server",
-      "",
+      ...goServiceBuildStage,
       "FROM scratch",
       "COPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/",
       "WORKDIR /src",

@@ -78,7 +78,10 @@ function inDirectory(dir: string, source: string): string {
 function literalPrefix(source: string): string {
   const segments = source.split('/');
   const glob = segments.findIndex((s) => /[*?[]/.test(s));
-  return (glob < 0 ? segments : segments.slice(0, glob)).join('/').replace(/\/+$/, '');
+  const literal = glob < 0 ? segments : segments.slice(0, glob);
+  // Trailing slashes leave empty segments; dropped one by one (a regex would backtrack on long runs).
+  while (literal.length > 1 && literal[literal.length - 1] === '') literal.pop();
+  return literal.join('/');
 }
 
 /** `--from=<stage>` after COPY, and a relative source made absolute (in a stage, paths start at its root). */

@@ -69,7 +69,7 @@ function isShellLessDistroless(ref: ImageRef): boolean {
 function copiesProgramIn(model: DockerfileModel, chain: readonly number[], program: string): boolean {
   const name = program.split('/').pop() ?? program;
   return chain.some((s) => model.stages[s].instructions.some((i) => (i.keyword === 'COPY' || i.keyword === 'ADD') &&
-    [...(i.copy?.sources ?? []), ...(i.copy?.destination ? [i.copy.destination] : [])].some((a) => a.value.replace(/\/+$/, '').split('/').pop() === name || /busybox/.test(a.value))));
+    [...(i.copy?.sources ?? []), ...(i.copy?.destination ? [i.copy.destination] : [])].some((a) => a.value.split('/').filter(Boolean).pop() === name || /busybox/.test(a.value))));
 }
 
 export const cases: Rule['cases'] = {

@@ -16,9 +16,13 @@ const buildToolPatterns: Record<SystemManager, RegExp[]> = {
     /^py3-(pip|setuptools|wheel)$/, /^git$/],
 };
 
-/** The Debian bookworm / Alpine package holding the shared library that programs built against a `-dev` package load. */
+/**
+ * The Debian bookworm / Alpine package holding the shared library that programs built against a `-dev`
+ * package load; '' for headers whose library every base image already has (libc).
+ */
 const runtimeLibraryOf: Record<SystemManager, Record<string, string>> = {
   apt: {
+    'libc6-dev': '', 'libc-dev': '', 'linux-libc-dev': '',
     'libpq-dev': 'libpq5', 'libffi-dev': 'libffi8', 'libssl-dev': 'libssl3', 'libxml2-dev': 'libxml2', 'libxslt1-dev': 'libxslt1.1',
     'libjpeg-dev': 'libjpeg62-turbo', 'libjpeg62-turbo-dev': 'libjpeg62-turbo', 'libpng-dev': 'libpng16-16', 'zlib1g-dev': 'zlib1g',
     'default-libmysqlclient-dev': 'libmariadb3', 'libmariadb-dev': 'libmariadb3', 'libsqlite3-dev': 'libsqlite3-0', 'libyaml-dev': 'libyaml-0-2',
@@ -27,6 +31,7 @@ const runtimeLibraryOf: Record<SystemManager, Record<string, string>> = {
     'liblzma-dev': 'liblzma5', 'libbz2-dev': 'libbz2-1.0', 'libzstd-dev': 'libzstd1', 'libgmp-dev': 'libgmp10',
   },
   apk: {
+    'musl-dev': '', 'libc-dev': '', 'linux-headers': '',
     'postgresql-dev': 'libpq', 'libpq-dev': 'libpq', 'libffi-dev': 'libffi', 'openssl-dev': 'libssl3', 'libxml2-dev': 'libxml2',
     'libxslt-dev': 'libxslt', 'jpeg-dev': 'libjpeg-turbo', 'libjpeg-turbo-dev': 'libjpeg-turbo', 'zlib-dev': 'zlib', 'mariadb-dev': 'mariadb-connector-c',
     'mariadb-connector-c-dev': 'mariadb-connector-c', 'sqlite-dev': 'sqlite-libs', 'yaml-dev': 'yaml', 'libpng-dev': 'libpng', 'curl-dev': 'libcurl',
@@ -78,10 +83,11 @@ export function runtimePackagesOf(run: Instruction, dropped: (name: string) => b
   for (const c of commands) {
     if (c.packageOp?.manager !== manager) continue;
     for (const name of packagesKept(commands, c)) {
-      const library = runtimeLibraryOf[manager][name];
+      const library = Object.hasOwn(runtimeLibraryOf[manager], name) ? runtimeLibraryOf[manager][name] : undefined;
       if (dropped(name)) continue;
-      if (library) packages.push(library);
-      else if (/-dev(el)?$/.test(name)) unmapped.push(name);
+      if (library !== undefined) {
+        if (library) packages.push(library);
+      } else if (/-dev(el)?$/.test(name)) unmapped.push(name);
       else if (!isBuildTool(manager, name)) packages.push(name);
     }
   }
