@@ -1,20 +1,20 @@
-import type { BuildContext, ContextMeasurement } from '../../server/src/engine-env';
+import ignore from '@balena/dockerignore';
+import type { BuildContext } from '../../server/src/engine-env';
+import { contextFromSnapshot } from '../../server/src/io/build-context';
 
-/** A build context held in memory: path → size in bytes, or file content. */
+/**
+ * A build context held in memory: path → size in bytes, or file content. It answers exactly as the real
+ * one (server/src/io/build-context.ts) does: the same COPY source matching (globs included), and a
+ * `.dockerignore` entry's patterns applied with Docker's rules (the same library, `!` exceptions too).
+ */
 export function memoryContext(files: Record<string, number | string>, root = '/ctx'): BuildContext {
-  const entries = Object.entries(files).map(([path, v]) => ({ path: path.replace(/^\.?\//, ''), bytes: typeof v === 'number' ? v : Buffer.byteLength(v) }));
-  const ignore = files['.dockerignore'];
-  const under = (source: string, path: string) => {
-    const s = source.replace(/^\.?\/?/, '').replace(/\/$/, '');
-    return s === '' || s === '.' || path === s || path.startsWith(s + '/');
-  };
-  return {
-    root,
-    dockerignore: typeof ignore === 'string' ? ignore.split(/\r?\n/).filter((l) => l.trim() && !l.startsWith('#')) : null,
-    measure(source: string): ContextMeasurement {
-      const hits = entries.filter((e) => under(source, e.path));
-      return { bytes: hits.reduce((s, e) => s + e.bytes, 0), files: hits.length, truncated: false, sample: hits.slice(0, 5).map((e) => e.path) };
-    },
-    exists(path: string) { return entries.some((e) => under(path, e.path)); },
-  };
+  const ignoreFile = files['.dockerignore'] ?? files['./.dockerignore'];
+  const patterns = typeof ignoreFile === 'string'
+    ? ignoreFile.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'))
+    : null;
+  const matcher = ignore().add(patterns ?? []);
+  const entries = Object.entries(files)
+    .map(([path, v]) => ({ path: path.replace(/^\.?\//, ''), bytes: typeof v === 'number' ? v : Buffer.byteLength(v) }))
+    .filter((e) => !matcher.ignores(e.path));
+  return contextFromSnapshot({ root, files: entries, dockerignore: patterns, truncated: false, unreadable: 0, walkedAt: 0 });
 }

@@ -15,9 +15,29 @@ const docsDir = path.join(repoRoot, 'docs/rules');
 const ruleFilesDir = path.join(repoRoot, 'server/src/rules');
 const requiredHeadings = ['## Rule Details', '## Fix', '## When Not To Use It'];
 
-function examples(page: string, kind: 'incorrect' | 'correct'): string[] {
-  const pattern = new RegExp(`::: ${kind}\\s*\\n+\`\`\`dockerfile\\n([\\s\\S]*?)\`\`\`\\s*\\n+:::`, 'g');
-  return [...page.matchAll(pattern)].map((m) => m[1]);
+interface Example { code: string; files?: Record<string, number | string> }
+
+/**
+ * The ::: incorrect / ::: correct examples of a page. Rules that read the build context show it in blocks
+ * before the Dockerfile: ```context (one `path size` per line, size as `12 MB`, `3 kB` or bytes; a bare
+ * path is a small file) and ```dockerignore (the file's content).
+ */
+function examples(page: string, kind: 'incorrect' | 'correct'): Example[] {
+  const pattern = new RegExp(`::: ${kind}\\s*\\n+((?:\`\`\`(?:context|dockerignore)\\n[\\s\\S]*?\`\`\`\\s*\\n+)*)\`\`\`dockerfile\\n([\\s\\S]*?)\`\`\`\\s*\\n+:::`, 'g');
+  return [...page.matchAll(pattern)].map((m) => ({ code: m[2], files: m[1] ? contextFiles(m[1]) : undefined }));
+}
+
+function contextFiles(blocks: string): Record<string, number | string> {
+  const files: Record<string, number | string> = {};
+  for (const [, lang, body] of blocks.matchAll(/```(context|dockerignore)\n([\s\S]*?)```/g)) {
+    if (lang === 'dockerignore') { files['.dockerignore'] = body; continue; }
+    for (const line of body.split('\n').map((l) => l.trim()).filter(Boolean)) {
+      const [file, amount, unit] = line.split(/\s+/);
+      const factor = unit === 'GB' ? 1e9 : unit === 'MB' ? 1e6 : unit === 'kB' ? 1e3 : 1;
+      files[file] = amount === undefined ? 'x' : Math.round(Number(amount) * factor);
+    }
+  }
+  return files;
 }
 
 test('every doc page has a rule and every rule file is registered', () => {
@@ -48,8 +68,8 @@ for (const rule of allRules) {
       const incorrect = examples(page, 'incorrect');
       const correct = examples(page, 'correct');
       assert.ok(incorrect.length > 0 && correct.length > 0, 'needs both kinds of example');
-      for (const code of incorrect) assert.ok(findingsOf(rule, code).length > 0, `not reported:\n${code}`);
-      for (const code of correct) assert.deepEqual(findingsOf(rule, code).map((f) => f.message), [], `reported:\n${code}`);
+      for (const { code, files } of incorrect) assert.ok(findingsOf(rule, code, files).length > 0, `not reported:\n${code}`);
+      for (const { code, files } of correct) assert.deepEqual(findingsOf(rule, code, files).map((f) => f.message), [], `reported:\n${code}`);
     });
   });
 }
