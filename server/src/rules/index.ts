@@ -16,6 +16,7 @@ import { rule as multiStageOpportunity } from './multi-stage-opportunity';
 import { rule as copyMissingFrom } from './copy-missing-from';
 import { rule as scratchWithInterpreter } from './scratch-with-interpreter';
 import { rule as nodeModulesOverwrite } from './node-modules-overwrite';
+import { rule as copyEverythingWithoutDockerignore } from './copy-everything-without-dockerignore';
 
 export const allRules: readonly Rule[] = [
   aptListsNotCleaned,
@@ -34,6 +35,7 @@ export const allRules: readonly Rule[] = [
   copyMissingFrom,
   scratchWithInterpreter,
   nodeModulesOverwrite,
+  copyEverythingWithoutDockerignore,
 ];
 
 export function ruleById(id: string): Rule | undefined {
