@@ -17,6 +17,7 @@ import { rule as copyMissingFrom } from './copy-missing-from';
 import { rule as scratchWithInterpreter } from './scratch-with-interpreter';
 import { rule as nodeModulesOverwrite } from './node-modules-overwrite';
 import { rule as copyEverythingWithoutDockerignore } from './copy-everything-without-dockerignore';
+import { rule as secretsCopied } from './secrets-copied';
 
 export const allRules: readonly Rule[] = [
   aptListsNotCleaned,
@@ -36,6 +37,7 @@ export const allRules: readonly Rule[] = [
   scratchWithInterpreter,
   nodeModulesOverwrite,
   copyEverythingWithoutDockerignore,
+  secretsCopied,
 ];
 
 export function ruleById(id: string): Rule | undefined {
