@@ -16,6 +16,7 @@ import { rule as multiStageOpportunity } from './multi-stage-opportunity';
 import { rule as copyMissingFrom } from './copy-missing-from';
 import { rule as scratchWithInterpreter } from './scratch-with-interpreter';
 import { rule as nodeModulesOverwrite } from './node-modules-overwrite';
+import { rule as largeBaseImage } from './large-base-image';
 import { rule as copyEverythingWithoutDockerignore } from './copy-everything-without-dockerignore';
 import { rule as secretsCopied } from './secrets-copied';
 
@@ -36,6 +37,7 @@ export const allRules: readonly Rule[] = [
   copyMissingFrom,
   scratchWithInterpreter,
   nodeModulesOverwrite,
+  largeBaseImage,
   copyEverythingWithoutDockerignore,
   secretsCopied,
 ];
