@@ -5,7 +5,9 @@
 import type { Rule, RuleMeta, RuleReport, RuleContext, Fix } from './types';
 import type { DockerfileModel, Instruction } from '../model/types';
 import type { PackageManager, ShellCommand } from '../shell/types';
-import { commandsOf, hasCacheMount, instructionsBefore, isUnder, packageName, resolvePath, shippedRuns, workdirAt } from './lib/queries';
+import { commandsOf, hasCacheMount, instructionsBefore, isUnder, packageName, resolvePath, shippedRuns } from './lib/queries';
+import { stageFacts, type StageFacts } from './lib/stage-facts';
+import { trimTrailingSlashes } from '../text/paths';
 import { appendCommandToRun, deleteInstruction, textOf } from './lib/edits';
 import { ruleDocsUrl } from './lib/docs-url';
 import { sizeSuffix } from './lib/size-text';
@@ -49,14 +51,15 @@ interface Creator { instruction: Instruction; what: string; savings: Figure | nu
 
 export function check({ model, sizing }: RuleContext): RuleReport[] {
   const reports: RuleReport[] = [];
+  const facts = stageFacts(model);
   for (const run of shippedRuns(model)) {
     if (run.onbuild) continue;
     const commands = commandsOf(run).filter((c) => c.name !== 'set');
-    const targets = commands.map((c) => cleanupTargets(model, run, c));
+    const targets = commands.map((c) => cleanupTargets(facts, run, c));
     if (commands.length === 0 || targets.some((t) => t === null)) continue;
     const earlier = instructionsBefore(model, run).reverse();
     // The latest earlier instruction that created what each cleanup command removes.
-    const creators = (targets as Target[][]).map((ts) => ts.map((t) => latestCreator(model, sizing, run, earlier, t)).find((c) => c !== null) ?? null);
+    const creators = (targets as Target[][]).map((ts) => ts.map((t) => latestCreator(facts, sizing, run, earlier, t)).find((c) => c !== null) ?? null);
     const shown = creators.find((c) => c !== null);
     if (!shown) continue;
     const { instruction, what, savings } = shown;
@@ -73,8 +76,8 @@ export function check({ model, sizing }: RuleContext): RuleReport[] {
 }
 
 /** What a command removes, or null when it is not a cleanup command. */
-function cleanupTargets(model: DockerfileModel, run: Instruction, command: ShellCommand): Target[] | null {
-  const toPath = (value: string) => (value.startsWith('/') || value.startsWith('~') || value.startsWith('$HOME') ? value : resolvePath(workdirAt(model, run), value));
+function cleanupTargets(facts: StageFacts, run: Instruction, command: ShellCommand): Target[] | null {
+  const toPath = (value: string) => (value.startsWith('/') || value.startsWith('~') || value.startsWith('$HOME') ? value : resolvePath(facts.workdirAt(run), value));
   if (command.name === 'rm') {
     return command.argv.slice(1).filter((w) => !w.value.startsWith('-') && !unknownPath(w.value)).map((w): Target & { kind: 'path' } => ({ kind: 'path', path: toPath(w.value) }))
       .filter((t) => !hasCacheMount(run, t.path));
@@ -94,7 +97,7 @@ function unknownPath(value: string): boolean {
   return /[`$]/.test(value.replace(/^(\$HOME|\$\{HOME\})(?=\/|$)/, ''));
 }
 
-function latestCreator(model: DockerfileModel, sizing: RuleContext['sizing'], run: Instruction, earlier: readonly Instruction[], target: Target): Creator | null {
+function latestCreator(facts: StageFacts, sizing: RuleContext['sizing'], run: Instruction, earlier: readonly Instruction[], target: Target): Creator | null {
   for (const instruction of earlier) {
     if (instruction.keyword === 'RUN') {
       for (const command of commandsOf(instruction)) {
@@ -102,7 +105,7 @@ function latestCreator(model: DockerfileModel, sizing: RuleContext['sizing'], ru
         if (created) return { instruction, what: created.what, savings: created.part ? layerPart(sizing, instruction.index, created.part) : null };
       }
     } else if ((instruction.keyword === 'COPY' || instruction.keyword === 'ADD') && target.kind === 'path') {
-      const written = copiedPaths(model, instruction).find((p) => isUnder(target.path, p.path) || isUnder(p.path, target.path));
+      const written = copiedPaths(facts, instruction).find((p) => isUnder(target.path, p.path) || isUnder(p.path, target.path));
       if (written) return { instruction, what: target.path, savings: isUnder(written.path, target.path) ? layerPart(sizing, instruction.index, written.source) : null };
     }
   }
@@ -135,16 +138,16 @@ function createdBy(run: Instruction, command: ShellCommand, target: Target): { w
 }
 
 /** Paths a COPY or ADD writes, each with the source label its layer part carries. */
-function copiedPaths(model: DockerfileModel, copy: Instruction): { path: string; source: string }[] {
+function copiedPaths(facts: StageFacts, copy: Instruction): { path: string; source: string }[] {
   const spec = copy.copy;
   if (!spec?.destination) return [];
   const raw = spec.destination.expanded;
-  const destination = resolvePath(workdirAt(model, copy), raw);
+  const destination = resolvePath(facts.workdirAt(copy), raw);
   const intoDirectory = raw.endsWith('/') || spec.sources.length > 1;
   return spec.sources.map((s) => {
     const source = s.expanded;
     const whole = /^\.?\/?$/.test(source) || source.endsWith('/') || source.includes('*');
-    const base = source.replace(/\/+$/, '').split('/').pop() ?? '';
+    const base = trimTrailingSlashes(source).split('/').pop() ?? '';
     return { path: intoDirectory && !whole ? resolvePath(destination, base) : destination, source };
   }).filter((p) => p.path !== '/');
 }

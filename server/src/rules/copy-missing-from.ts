@@ -9,6 +9,7 @@ import { isUnder, resolvePath, stageLabel } from './lib/queries';
 import { insertAt } from './lib/edits';
 import { ruleDocsUrl } from './lib/docs-url';
 import { pathsProducedBy, type ProducedPath } from './lib/stage-outputs';
+import { stageFacts } from './lib/stage-facts';
 
 export const meta: RuleMeta = {
   id: 'copy-missing-from',
@@ -23,7 +24,8 @@ export const meta: RuleMeta = {
 
 export function check({ model, context }: RuleContext): RuleReport[] {
   const reports: RuleReport[] = [];
-  const producedByStage = model.stages.map((s) => pathsProducedBy(model, s.index));
+  const facts = stageFacts(model);
+  const producedByStage = model.stages.map((s) => pathsProducedBy(model, s.index, facts));
   for (const copy of model.instructions) {
     if (copy.keyword !== 'COPY' || !copy.copy || copy.copy.from !== null || copy.heredocs.length > 0 || copy.stageIndex < 1) continue;
     for (const source of copy.copy.sources) {

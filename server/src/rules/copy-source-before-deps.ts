@@ -7,6 +7,8 @@ import type { Rule, RuleMeta, RuleReport, RuleContext, Fix } from './types';
 import type { DockerfileModel, Instruction } from '../model/types';
 import type { ShellCommand } from '../shell/types';
 import { commandsOf, instructionsBefore, resolvePath, workdirAt } from './lib/queries';
+import { trimTrailingSlashes } from '../text/paths';
+import { matchSegment } from '../text/glob';
 import { deleteInstruction, insertLinesBefore, textOf } from './lib/edits';
 import { ruleDocsUrl } from './lib/docs-url';
 
@@ -104,13 +106,10 @@ function dependencyStep(command: ShellCommand): DependencyStep | null {
 function manifestsCopiedBefore(model: DockerfileModel, whole: Instruction, step: DependencyStep): boolean {
   const names = step.manifests.map((m) => m.split('/').pop() ?? m);
   return instructionsBefore(model, whole).some((i) => (i.keyword === 'COPY' || i.keyword === 'ADD') && (i.copy?.sources ?? []).some((s) => {
-    const pattern = globToRegExp(s.expanded.replace(/\/+$/, '').split('/').pop() ?? '');
-    return names.some((n) => pattern.test(n));
+    const glob = trimTrailingSlashes(s.expanded).split('/').pop() ?? '';
+    // Docker's filepath.Match, without RegExp: `.*` per star backtracked on `*a*a*a…b`, and `[z-a]` threw.
+    return names.some((n) => matchSegment(glob, n));
   }));
-}
-
-function globToRegExp(glob: string): RegExp {
-  return new RegExp('^' + glob.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.') + '$');
 }
 
 /**

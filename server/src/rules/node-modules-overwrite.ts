@@ -7,7 +7,8 @@ import type { Rule, RuleMeta, RuleReport, RuleContext } from './types';
 import type { DockerfileModel, Instruction } from '../model/types';
 import type { ShellCommand } from '../shell/types';
 import { flagValue, hasFlag } from '../shell/package-managers';
-import { commandsOf, resolvePath, runsOfStages, stageLabel, workdirAt } from './lib/queries';
+import { commandsOf, resolvePath, runsOfStages, stageLabel } from './lib/queries';
+import { stageFacts, type StageFacts } from './lib/stage-facts';
 import { deleteInstruction } from './lib/edits';
 import { ruleDocsUrl } from './lib/docs-url';
 import { pathsProducedBy } from './lib/stage-outputs';
@@ -28,14 +29,14 @@ export const meta: RuleMeta = {
 
 export function check({ model, sizing }: RuleContext): RuleReport[] {
   const reports: RuleReport[] = [];
+  const facts = stageFacts(model);
   for (const stageIndex of model.shippedStageIndexes) {
-    for (const install of runsOfStages(model, [stageIndex])) {
-      const productionInstall = commandsOf(install).find(isProductionInstall);
-      if (!productionInstall || install.onbuild) continue;
-      const installed = resolvePath(workdirAt(model, install), 'node_modules');
+    for (const install of model.stages[stageIndex].instructions) {
+      if (install.keyword !== 'RUN' || install.onbuild || !commandsOf(install).some(isProductionInstall)) continue;
+      const installed = resolvePath(facts.workdirAt(install), 'node_modules');
       for (const copy of model.stages[stageIndex].instructions) {
         if (copy.index <= install.index || copy.keyword !== 'COPY' || copy.copy?.fromStage == null || copy.onbuild) continue;
-        const overwrite = overwriteOf(model, copy, installed);
+        const overwrite = overwriteOf(facts, copy, installed);
         if (!overwrite) continue;
         const layer = layerOf(sizing, copy.index)?.figure ?? null;
         const savings = layer && layer.bytes > 0 ? layer : null;
@@ -69,12 +70,12 @@ function isProductionInstall(command: ShellCommand): boolean {
  * Whether a COPY --from lands the source stage's node_modules on `installed`: the source is that
  * node_modules or a directory holding it, and the destination maps it onto the production install.
  */
-function overwriteOf(model: DockerfileModel, copy: Instruction, installed: string): { onlyNodeModules: boolean; source: string } | null {
+function overwriteOf(facts: StageFacts, copy: Instruction, installed: string): { onlyNodeModules: boolean; source: string } | null {
   const fromStage = copy.copy?.fromStage;
   const destination = copy.copy?.destination;
   if (fromStage == null || !destination) return null;
-  const modules = pathsProducedBy(model, fromStage).filter((p) => p.path.endsWith('/node_modules'));
-  const target = resolvePath(workdirAt(model, copy), destination.value);
+  const modules = pathsProducedBy(facts.model, fromStage, facts).filter((p) => p.path.endsWith('/node_modules'));
+  const target = resolvePath(facts.workdirAt(copy), destination.value);
   const sources = copy.copy?.sources ?? [];
   for (const source of sources) {
     const sourcePath = resolvePath('/', source.value);

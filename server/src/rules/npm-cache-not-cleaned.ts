@@ -4,7 +4,8 @@
  */
 import type { Rule, RuleMeta, RuleReport, RuleContext } from './types';
 import type { ShellCommand } from '../shell/types';
-import { cacheDiscarded, commandsOf, environmentAt, shippedRuns, type ToolCache } from './lib/queries';
+import { cacheDiscarded, commandsOf, shippedRuns, type ToolCache } from './lib/queries';
+import { stageFacts } from './lib/stage-facts';
 import { appendCommandToRun } from './lib/edits';
 import { ruleDocsUrl } from './lib/docs-url';
 import { sizeSuffix } from './lib/size-text';
@@ -29,9 +30,10 @@ export const meta: RuleMeta = {
 };
 
 export function check({ model, sizing }: RuleContext): RuleReport[] {
+  const facts = stageFacts(model);
   const reports: RuleReport[] = [];
   for (const run of shippedRuns(model)) {
-    const env = environmentAt(model, run);
+    const env = facts.environmentAt(run);
     // One report per RUN: its fix empties the cache once, after every install.
     const install = commandsOf(run).find((c) => installs(c) && !cacheDiscarded(run, c, npmCache, env));
     if (!install) continue;

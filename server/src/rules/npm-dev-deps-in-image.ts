@@ -5,7 +5,8 @@
 import type { Rule, RuleMeta, RuleReport, RuleContext, Fix } from './types';
 import type { Instruction } from '../model/types';
 import type { ShellCommand, ShellWord } from '../shell/types';
-import { commandsOf, environmentAt, finalStageChain, runsOfStages } from './lib/queries';
+import { commandsOf, finalStageChain, runsOfStages } from './lib/queries';
+import { stageFacts } from './lib/stage-facts';
 import { verbWord } from './lib/edits';
 import { ruleDocsUrl } from './lib/docs-url';
 import { sizeSuffix } from './lib/size-text';
@@ -29,6 +30,7 @@ export const meta: RuleMeta = {
 export function check({ model, sizing }: RuleContext): RuleReport[] {
   const reports: RuleReport[] = [];
   const chain = finalStageChain(model);
+  const facts = stageFacts(model);
   for (const run of runsOfStages(model, chain)) {
     for (const install of commandsOf(run)) {
       if (!installsProjectDependencies(install)) continue;
@@ -46,7 +48,7 @@ export function check({ model, sizing }: RuleContext): RuleReport[] {
         });
         continue;
       }
-      if (omitsDev(install) || productionEnvironment(environmentAt(model, run))) continue;
+      if (omitsDev(install) || productionEnvironment(facts.environmentAt(run))) continue;
       if (prunedLater(model, run, install) || builtLater(model, chain, run, install)) continue;
       const savings = layerPart(sizing, run.index, 'dev dependencies');
       const verb = verbWord(install, installVerbs);

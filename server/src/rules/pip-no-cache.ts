@@ -3,7 +3,8 @@
  * the packages themselves. `--no-cache-dir` (or PIP_NO_CACHE_DIR=1, or a cache mount) avoids it.
  */
 import type { Rule, RuleMeta, RuleReport, RuleContext } from './types';
-import { commandsOf, environmentAt, envIsTruthy, hasCacheMount, removedLater, shippedRuns } from './lib/queries';
+import { commandsOf, envIsTruthy, hasCacheMount, removedLater, shippedRuns } from './lib/queries';
+import { stageFacts } from './lib/stage-facts';
 import { insertAfterWord, verbWord } from './lib/edits';
 import { ruleDocsUrl } from './lib/docs-url';
 import { hasFlag } from '../shell/package-managers';
@@ -26,10 +27,11 @@ export const meta: RuleMeta = {
 };
 
 export function check({ model, sizing }: RuleContext): RuleReport[] {
+  const facts = stageFacts(model);
   const reports: RuleReport[] = [];
   for (const run of shippedRuns(model)) {
     if (hasCacheMount(run, cacheDir)) continue;
-    const env = environmentAt(model, run);
+    const env = facts.environmentAt(run);
     if (envIsTruthy(env, 'PIP_NO_CACHE_DIR') || /^(off|false|0)$/i.test(env.get('PIP_NO_CACHE_DIR') ?? '-')) continue;
     const commands = commandsOf(run);
     for (const command of commands) {

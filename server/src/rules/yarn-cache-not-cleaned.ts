@@ -4,7 +4,8 @@
  */
 import type { Rule, RuleMeta, RuleReport, RuleContext } from './types';
 import type { PackageManager, ShellCommand } from '../shell/types';
-import { cacheDiscarded, commandsOf, environmentAt, shippedRuns, type ToolCache } from './lib/queries';
+import { cacheDiscarded, commandsOf, shippedRuns, type ToolCache } from './lib/queries';
+import { stageFacts } from './lib/stage-facts';
 import { appendCommandToRun } from './lib/edits';
 import { ruleDocsUrl } from './lib/docs-url';
 import { sizeSuffix } from './lib/size-text';
@@ -51,9 +52,10 @@ export const meta: RuleMeta = {
 };
 
 export function check({ model, sizing }: RuleContext): RuleReport[] {
+  const facts = stageFacts(model);
   const reports: RuleReport[] = [];
   for (const run of shippedRuns(model)) {
-    const env = environmentAt(model, run);
+    const env = facts.environmentAt(run);
     for (const tool of tools) {
       // One report per RUN and tool: its fix empties the cache once, after every install.
       const install = commandsOf(run).find((c) => c.packageOp?.manager === tool.manager && c.packageOp.verb === 'install' && !cacheDiscarded(run, c, tool.cache, env));

@@ -9,6 +9,7 @@ import { hasFlag, flagValue } from '../shell/package-managers';
 import type { DebianIndex } from './debian';
 import type { Figure, Confidence } from './figure';
 import { aptListsBytes, installedSizeRatio } from './calibration';
+import { trimSlashStar, trimTrailingSlashes } from '../text/paths';
 
 export interface AptContext {
   index: DebianIndex;
@@ -45,7 +46,7 @@ export function sizeAptCommands(instruction: Instruction, commands: readonly She
     bytes: Math.round(bytes), low: apt.upperBoundOnly ? 0 : Math.round(bytes * 0.85), high: Math.round(bytes * 1.15), source: 'package-index', confidence,
     note: apt.upperBoundOnly ? `${note}; at most this much: the base may already have some of these` : note,
   });
-  const listsMounted = (instruction.mounts ?? []).some((m) => (m.type === 'cache' || m.type === 'tmpfs') && m.target !== null && listsPath.startsWith(m.target.replace(/\/+$/, '')));
+  const listsMounted = (instruction.mounts ?? []).some((m) => (m.type === 'cache' || m.type === 'tmpfs') && m.target !== null && listsPath.startsWith(trimTrailingSlashes(m.target)));
   for (const command of commands) {
     const op = command.packageOp;
     if (op?.manager !== 'apt') continue;
@@ -89,5 +90,8 @@ export function sizeAptCommands(instruction: Instruction, commands: readonly She
 
 function removedAfter(commands: readonly ShellCommand[], index: number): boolean {
   return commands.some((c) => c.index > index && !c.afterOr && c.name === 'rm' &&
-    c.argv.slice(1).some((w) => !w.value.startsWith('-') && listsPath.startsWith(w.value.replace(/\/\*+$/, '').replace(/\/+$/, '')) && w.value.replace(/\/\*+$/, '').replace(/\/+$/, '').length > 1));
+    c.argv.slice(1).some((w) => {
+      const path = trimTrailingSlashes(trimSlashStar(w.value));
+      return !w.value.startsWith('-') && listsPath.startsWith(path) && path.length > 1;
+    }));
 }

@@ -6,6 +6,7 @@ import type { DockerfileModel, Instruction } from '../model/types';
 import type { BuildContext } from '../engine-env';
 import type { StageEstimate } from './types';
 import { sumFigures, type Figure } from './figure';
+import { trimTrailingSlashes } from '../text/paths';
 
 export interface LayerSizing { figure: Figure | null; explanation: string; parts: { label: string; figure: Figure }[] }
 
@@ -76,7 +77,7 @@ function copyFromStage(model: DockerfileModel, instruction: Instruction, fromSta
 }
 
 function mentionsPath(word: string, path: string): boolean {
-  const clean = (s: string) => s.replace(/\/+$/, '').replace(/^\.\//, '');
+  const clean = (s: string) => trimTrailingSlashes(s).replace(/^\.\//, '');
   const w = clean(word.includes('=') ? word.slice(word.indexOf('=') + 1) : word);
   const p = clean(path);
   return w !== '' && p !== '' && (w === p || w.startsWith(p + '/') || p.startsWith(w + '/'));

@@ -21,15 +21,19 @@ interface StageState { estimate: StageEstimate; apt: AptContext | null }
 
 export function estimateImage(model: DockerfileModel, env: EngineEnv): ImageEstimate {
   const states: StageState[] = [];
-  for (const stage of model.stages) states.push(estimateStage(model, stage, states, env));
-  const stages = states.map((s) => s.estimate);
+  // Grown alongside `states`: copying the earlier estimates per stage was quadratic in stages.
+  const stages: StageEstimate[] = [];
+  for (const stage of model.stages) {
+    const state = estimateStage(model, stage, states, stages, env);
+    states.push(state);
+    stages.push(state.estimate);
+  }
   const finalStage = model.finalStageIndex;
   return { stages, layersByInstruction: indexLayers(stages), finalStage, total: finalStage !== null ? stages[finalStage]?.total ?? null : null };
 }
 
-function estimateStage(model: DockerfileModel, stage: Stage, earlier: StageState[], env: EngineEnv): StageState {
+function estimateStage(model: DockerfileModel, stage: Stage, earlier: StageState[], earlierEstimates: readonly StageEstimate[], env: EngineEnv): StageState {
   const { base, apt } = estimateBase(stage, earlier, env);
-  const earlierEstimates = earlier.map((s) => s.estimate);
   const layers = stage.instructions.filter((i) => !i.onbuild).map((i) => estimateLayer(model, i, env, earlierEstimates, apt));
   const known = layers.filter((l) => l.figure !== null).map((l) => l.figure as Figure);
   const added = sumFigures(known, 'what this stage adds');

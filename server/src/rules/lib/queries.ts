@@ -4,8 +4,9 @@
  */
 import type { DockerfileModel, Instruction } from '../../model/types';
 import type { ShellCommand, ShellWord } from '../../shell/types';
-import { parseAssignments, unquote } from '../../model/variables';
 import { flagValue, hasFlag } from '../../shell/package-managers';
+import { stageFacts } from './stage-facts';
+import { trimSlashStar, trimSlashesStars, trimTrailingSlashes } from '../../text/paths';
 
 /** RUN instructions that affect a shipped image: in a shipped stage, or ONBUILD triggers (they run downstream). */
 export function shippedRuns(model: DockerfileModel): Instruction[] {
@@ -16,8 +17,12 @@ export function commandsOf(instruction: Instruction): ShellCommand[] {
   return instruction.shell?.commands ?? [];
 }
 
+/**
+ * `path` without trailing `/`, `/*` and `/**` (`/a//**` → `/a`), with plain loops: the patterns this
+ * replaces (`/\/+\**$/`, `/\/+$/`) retry a run of slashes from every slash.
+ */
 function normalizePath(path: string): string {
-  return path.replace(/\/+\**$/, '').replace(/\/\*+$/, '').replace(/\/+$/, '') || '/';
+  return trimTrailingSlashes(trimSlashStar(trimSlashesStars(path))) || '/';
 }
 
 /** True when `path` is `dir` or lies below it. A `path` starting with `~/` lies in any home directory. */
@@ -51,23 +56,11 @@ export function hasCacheMount(instruction: Instruction, path: string): boolean {
 
 /**
  * Environment seen by a RUN: ENV and ARG values set earlier in its stage and in the stages it is built FROM.
- * (ARG values are in a RUN's environment too.)
+ * (ARG values are in a RUN's environment too.) For one question; a loop over RUNs should share one
+ * `stageFacts(model)`.
  */
-export function environmentAt(model: DockerfileModel, instruction: Instruction): Map<string, string> {
-  const env = new Map<string, string>();
-  for (const stageIndex of stageChain(model, instruction.stageIndex)) {
-    for (const i of model.stages[stageIndex].instructions) {
-      if (stageIndex === instruction.stageIndex && i.index >= instruction.index) break;
-      if (i.onbuild || (i.keyword !== 'ENV' && i.keyword !== 'ARG')) continue;
-      const values = i.args.map((a) => a.expanded);
-      const legacy = i.keyword === 'ENV' && values.length > 0 && !values[0].includes('=');
-      for (const [key, value] of parseAssignments(values, legacy)) {
-        if (value !== null) env.set(key, unquote(value));
-        else if (i.keyword === 'ARG' && model.globalArgs.get(key)) env.set(key, model.globalArgs.get(key) as string);
-      }
-    }
-  }
-  return env;
+export function environmentAt(model: DockerfileModel, instruction: Instruction): ReadonlyMap<string, string> {
+  return stageFacts(model).environmentAt(instruction);
 }
 
 /** `NAME=value` in an environment variable that a tool reads as true (1, true, yes, on). */
@@ -85,8 +78,9 @@ export function stageLabel(model: DockerfileModel, stageIndex: number): string {
 /** A stage and the stages it is built FROM, base first (its filesystem is the sum of their layers). */
 export function stageChain(model: DockerfileModel, stageIndex: number): number[] {
   const chain: number[] = [];
-  for (let s: number | null = stageIndex; s !== null && s >= 0 && model.stages[s] && !chain.includes(s); s = model.stages[s].baseStage) chain.unshift(s);
-  return chain;
+  // A base stage comes earlier in the file: a walk to a stage not below the last one would be a cycle.
+  for (let s: number | null = stageIndex; s !== null && s >= 0 && model.stages[s] && (chain.length === 0 || s < chain[chain.length - 1]); s = model.stages[s].baseStage) chain.push(s);
+  return chain.reverse();
 }
 
 /** The final stage and the stages it is built FROM: what `docker build` without `--target` ships. */
@@ -96,7 +90,9 @@ export function finalStageChain(model: DockerfileModel): number[] {
 
 /** RUN instructions (ONBUILD triggers included) of the given stages, in file order. */
 export function runsOfStages(model: DockerfileModel, stageIndexes: readonly number[]): Instruction[] {
-  return model.instructions.filter((i) => i.keyword === 'RUN' && i.shell && stageIndexes.includes(i.stageIndex));
+  // The stages' own lists, not every instruction of the file per call (10,000 stages made that quadratic).
+  const stages = [...new Set(stageIndexes)].sort((a, b) => a - b);
+  return stages.flatMap((s) => (model.stages[s]?.instructions ?? []).filter((i) => i.keyword === 'RUN' && i.shell));
 }
 
 /** Instructions of the stage chain that run before `instruction`, ONBUILD triggers left out, in file order. */
@@ -118,13 +114,9 @@ export function isRootUser(user: string): boolean {
   return /^(root|0)$/.test(user.split(':')[0].trim());
 }
 
-/** The working directory an instruction runs in: the WORKDIRs of its stage chain, resolved in order. */
+/** The working directory an instruction runs in (one question; loops share one `stageFacts(model)`). */
 export function workdirAt(model: DockerfileModel, instruction: Instruction): string {
-  let dir = '/';
-  for (const i of instructionsBefore(model, instruction)) {
-    if (i.keyword === 'WORKDIR' && i.args[0]) dir = resolvePath(dir, i.args[0].expanded);
-  }
-  return dir;
+  return stageFacts(model).workdirAt(instruction);
 }
 
 /** `path` made absolute against `dir`, with `.` and `..` segments folded and no trailing slash. */

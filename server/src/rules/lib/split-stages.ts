@@ -12,7 +12,8 @@ import type { DockerfileModel, Instruction } from '../../model/types';
 import type { TextEdit } from '../types';
 import { lineBreakOf } from '../../text/edits';
 import { parseAssignments } from '../../model/variables';
-import { commandsOf, workdirAt } from './queries';
+import { commandsOf } from './queries';
+import { stageFacts } from './stage-facts';
 import { textOf } from './edits';
 import { buildStepsOf, type Ecosystem } from './stages';
 import { isSystemManager } from './build-packages';
@@ -62,7 +63,7 @@ export function splitStage(model: DockerfileModel, stageIndex: number, ecosystem
     builderName: uniqueStageName(model, 'build'),
     lastStepIndex: Math.max(...steps.map((s) => s.instruction.index)),
     start: startInstructions(model, stageIndex),
-    workdirAt: (instruction) => workdirAt(model, instruction),
+    workdirAt: stageFacts(model).workdirAt,
     textOf: (instruction) => textOf(model, instruction.range),
   };
   const plan = recipe.plan(input);

@@ -5,7 +5,8 @@
 import type { DockerfileModel, Instruction } from '../../model/types';
 import type { ShellCommand } from '../../shell/types';
 import { flagValue } from '../../shell/package-managers';
-import { commandsOf, environmentAt, resolvePath, workdirAt } from './queries';
+import { commandsOf, resolvePath } from './queries';
+import { stageFacts, type StageFacts } from './stage-facts';
 import { buildStepOf } from './stages';
 
 export interface ProducedPath {
@@ -24,15 +25,15 @@ export interface ProducedPath {
 /** Directories JavaScript build scripts usually write to. */
 const jsBuildOutputs = ['dist', 'build', '.next', 'out'];
 
-export function pathsProducedBy(model: DockerfileModel, stageIndex: number): ProducedPath[] {
+export function pathsProducedBy(model: DockerfileModel, stageIndex: number, facts: StageFacts = stageFacts(model)): ProducedPath[] {
   const stage = model.stages[stageIndex];
   if (!stage) return [];
   const produced: ProducedPath[] = [];
   for (const run of stage.instructions) {
     if (run.keyword !== 'RUN' || run.onbuild || !run.shell) continue;
-    const workdir = workdirAt(model, run);
+    const workdir = facts.workdirAt(run);
     for (const command of commandsOf(run)) {
-      for (const output of outputsOf(command, () => environmentAt(model, run))) {
+      for (const output of outputsOf(command, () => facts.environmentAt(run))) {
         produced.push({ path: resolvePath(workdir, output.path), stageIndex, instruction: run, workdir, producer: output.producer, guessed: output.guessed ?? false });
       }
     }
@@ -42,7 +43,7 @@ export function pathsProducedBy(model: DockerfileModel, stageIndex: number): Pro
 
 interface Output { path: string; producer: string; guessed?: boolean }
 
-function outputsOf(command: ShellCommand, env: () => Map<string, string>): Output[] {
+function outputsOf(command: ShellCommand, env: () => ReadonlyMap<string, string>): Output[] {
   const words = command.argv.map((w) => w.value);
   if (/^python(\d+(\.\d+)?)?$/.test(command.name) && words[1] === '-m' && (words[2] === 'venv' || words[2] === 'virtualenv')) {
     const target = words.slice(3).find((w) => !w.startsWith('-'));
