@@ -391,6 +391,8 @@ function resolveContext(
   const stageScopes = new Map<number, Map<string, string | null>>();
   let scope = new Map<string, string | null>();
   let current: Stage | null = null;
+  // Latest stage of each name so far: a reference resolves to the nearest earlier stage of that name.
+  const stageIndexByName = new Map<string, number>();
 
   const stageByReference = (reference: string, before: number): number | null => {
     const lower = reference.toLowerCase();
@@ -398,8 +400,8 @@ function resolveContext(
       const index = Number(lower);
       return index < before ? index : null;
     }
-    for (let i = before - 1; i >= 0; i--) if (stages[i].name === lower) return i;
-    return null;
+    const index = stageIndexByName.get(lower);
+    return index !== undefined && index < before ? index : null;
   };
 
   for (const instruction of instructions) {
@@ -431,6 +433,7 @@ function resolveContext(
         range: instruction.range,
       };
       stages.push(current);
+      if (name) stageIndexByName.set(name, stageIndex);
       if (baseStage !== null) edges.push({ from: baseStage, to: stageIndex, kind: 'from', instructionIndex: instruction.index });
       instruction.stageIndex = stageIndex;
       // A stage sees global ARGs only when it re-declares them; ENV of a base stage carries over.
