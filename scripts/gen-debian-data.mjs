@@ -5,10 +5,10 @@
 // (docs, man pages, locales: debuerreotype's dpkg path-exclude list), so the engine can adjust for slim bases.
 //
 //   node scripts/gen-debian-data.mjs [--release bookworm]... [--mirror URL] [--security-mirror URL]
-//                                    [--no-slim-sample] [--out DIR]
+//                                    [--no-slim-sample | --reuse-slim-from DIR] [--out DIR]
 import { execFileSync, execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, mkdirSync, writeFileSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { gzipSync } from 'node:zlib';
+import { gzipSync, gunzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +24,8 @@ const mirror = option('--mirror', machineMirrors.main ?? 'http://deb.debian.org/
 const securityMirror = option('--security-mirror', machineMirrors.security ?? 'http://deb.debian.org/debian-security');
 const outDir = path.resolve(option('--out', path.join(root, 'server', 'data')));
 const measureSlim = !args.includes('--no-slim-sample');
+// Reuse the slim measurements of packs in DIR (same release) instead of downloading the sample again.
+const reuseSlimFrom = option('--reuse-slim-from', null);
 
 /**
  * What a -slim image's dpkg skips: debuerreotype's scripts/.slimify-excludes and .slimify-includes, written to
@@ -84,7 +86,8 @@ async function generate(release) {
       });
     }
     const pack = compact(release, packages, sources);
-    if (measureSlim) pack.slim = await measureSlimSample(pack, packages, work, aptOptions);
+    if (reuseSlimFrom) pack.slim = reuseSlim(pack, path.join(reuseSlimFrom, `debian-${release}-amd64.json.gz`));
+    else if (measureSlim) pack.slim = await measureSlimSample(pack, packages, work, aptOptions);
     mkdirSync(outDir, { recursive: true });
     const target = path.join(outDir, `debian-${release}-amd64.json.gz`);
     const gz = gzipSync(JSON.stringify(pack), { level: 9 });
@@ -148,8 +151,8 @@ function parseStanza(stanza) {
 /**
  * Pack format 1. names[i] for i < packages.length is the real package packages[i]; later names are virtual or
  * absent packages that only appear in relations. A relation list is a list of alternative groups of name
- * indexes; version constraints, arch qualifiers (:any) and profiles are dropped (we size installs, we do not
- * solve version conflicts).
+ * indexes, ~index when the alternative (or Provides) carries a version; the versions themselves, arch
+ * qualifiers (:any) and profiles are dropped (we size installs, we do not solve version conflicts).
  */
 function compact(release, packages, sources) {
   const realNames = [...packages.keys()].sort();
@@ -167,16 +170,41 @@ function compact(release, packages, sources) {
     if (i < 0) { i = sections.length; sections.push(s); }
     return i;
   };
+  // A versioned alternative ("libc6 (>= 2.34)") is stored as ~index: only a real package or a versioned
+  // Provides satisfies it (apt: an unversioned Provides never satisfies a versioned dependency).
+  const entry = (text) => { const name = relationName(text); return name ? (/\(/.test(text) ? ~id(name) : id(name)) : null; };
   const relation = (text) => (text
-    ? text.split(',').map((group) => group.split('|').map((alt) => relationName(alt)).filter(Boolean).map(id)).filter((g) => g.length)
+    ? text.split(',').map((group) => group.split('|').map(entry).filter((e) => e !== null)).filter((g) => g.length)
     : []);
+  // Versions matter where a versioned Provides could satisfy a versioned relation (sysvinit-utils provides
+  // lsb-base 11.1.0, which satisfies "lsb-base (>= 3.0-6)"; node-tap-parser's node-yaml 1.10 does not satisfy
+  // "node-yaml (>= 2.0.1~)"): only for those names are the provided versions and the constraints kept.
+  const providedVersions = {};
+  const withVersionedProvider = new Set();
+  realNames.forEach((name, row) => {
+    for (const text of (packages.get(name).Provides ?? '').split(',')) {
+      const m = /^\s*(\S+)\s*\(\s*=\s*([^)\s]+)\s*\)/.exec(text);
+      if (!m) continue;
+      withVersionedProvider.add(m[1]);
+      providedVersions[`${row}:${id(m[1])}`] = m[2];
+    }
+  });
+  const relationConstraints = {};
+  realNames.forEach((name, row) => {
+    const f = packages.get(name);
+    for (const text of [f['Pre-Depends'], f.Depends, f.Recommends].filter(Boolean).join(',').split(/[,|]/)) {
+      const m = /^\s*([^\s(:]+)(?::\S+)?\s*\(\s*(<<|<=|=|>=|>>)\s*([^)\s]+)\s*\)/.exec(text);
+      if (!m || !withVersionedProvider.has(m[1])) continue;
+      (relationConstraints[row] ??= {})[id(m[1])] = `${m[2]} ${m[3]}`;
+    }
+  });
   const rows = realNames.map((name) => {
     const f = packages.get(name);
     const flags = (f.Essential === 'yes' ? 1 : 0) | (f.Priority === 'required' ? 2 : 0) | (f.Priority === 'important' ? 4 : 0) | (f.Priority === 'standard' ? 8 : 0);
     return [
       Number(f['Installed-Size'] ?? 0), Number(f.Size ?? 0),
       relation(f['Pre-Depends']), relation(f.Depends), relation(f.Recommends),
-      f.Provides ? f.Provides.split(',').map(relationName).filter(Boolean).map(id) : [],
+      f.Provides ? f.Provides.split(',').map(entry).filter((e) => e !== null) : [],
       flags, sectionId(f.Section),
     ];
   });
@@ -189,9 +217,14 @@ function compact(release, packages, sources) {
     mirror: { main: mirror, security: securityMirror },
     sources,
     rowLayout: ['installedKiB', 'downloadBytes', 'preDepends', 'depends', 'recommends', 'provides', 'flags(1 essential, 2 required, 4 important, 8 standard)', 'section'],
+    relationEncoding: 'list of alternative groups of name indexes; ~index (negative) marks a versioned relation or Provides',
     sections,
     names,
     packages: rows,
+    /** "row:nameIndex" → version, for versioned Provides. */
+    providedVersions,
+    /** row → nameIndex → "op version", for versioned relations on names that have a versioned Provides. */
+    relationConstraints,
   };
 }
 
@@ -217,17 +250,19 @@ async function measureSlimSample(pack, packages, work, aptOptions) {
       sample.add(name);
       const row = pack.packages[i];
       for (const group of [...row[2], ...row[3], ...row[4]]) {
-        const real = group.map((g) => pack.names[g]).find((n) => indexOf.get(n) < pack.packages.length);
+        const real = group.map((g) => pack.names[g < 0 ? ~g : g]).find((n) => indexOf.get(n) < pack.packages.length);
         if (real) queue.push(real);
       }
     }
   };
+  // What every Debian image has (Essential, Priority: required, and their dependencies), then common installs.
+  pack.packages.forEach((row, i) => { if (row[6] & 3) addClosure(pack.names[i]); });
   for (const name of COMMON_INSTALLS) addClosure(name);
   const common = sample.size;
   pack.names.slice(0, pack.packages.length).forEach((name, i) => { if (i % STRIDE === 0) sample.add(name); });
   const names = [...sample].sort();
   const downloadBytes = names.reduce((s, n) => s + pack.packages[indexOf.get(n)][1], 0);
-  console.log(`gen-debian-data: measuring ${names.length} .debs (${common} from common closures), ${(downloadBytes / 1e6).toFixed(0)} MB to download`);
+  console.log(`gen-debian-data: measuring ${names.length} .debs (${common} from the essential set and common closures), ${(downloadBytes / 1e6).toFixed(0)} MB to download`);
   const debs = path.join(work, 'debs');
   mkdirSync(debs, { recursive: true });
   const measured = [];
@@ -294,6 +329,19 @@ async function measureSlimSample(pack, packages, work, aptOptions) {
 }
 
 const round4 = (x) => Math.round(x * 1e4) / 1e4;
+
+/** The slim block of an earlier pack, its package indexes mapped to this pack's by name. */
+function reuseSlim(pack, file) {
+  const old = JSON.parse(gunzipSync(readFileSync(file)).toString('utf8'));
+  if (!old.slim) throw new Error(`${file} has no slim measurements to reuse`);
+  const indexOf = new Map(pack.names.slice(0, pack.packages.length).map((n, i) => [n, i]));
+  const measured = old.slim.measured.flatMap(([i, content, slim]) => {
+    const now = indexOf.get(old.names[i]);
+    return now === undefined ? [] : [[now, content, slim]];
+  }).sort((a, b) => a[0] - b[0]);
+  console.log(`gen-debian-data: reusing ${measured.length} slim measurements from ${file} (measured ${old.slim.measuredAt})`);
+  return { ...old.slim, measured, reusedFrom: path.basename(file) };
+}
 
 /** Sums a `dpkg-deb -c` listing: all content, and what survives the slim excludes. */
 function contentSizes(listing) {

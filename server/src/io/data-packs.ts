@@ -1,99 +1,134 @@
 /**
- * Loads the data packs from server/data once, lazily, on first use (never at start-up), and keeps them
- * for the process. A missing or corrupt pack is reported once and treated as absent: estimates then say
- * "no data" instead of failing.
+ * Loads the data packs of server/data lazily, on first use (never at start-up), once per process: a pack
+ * is a few MB of JSON, so it is gunzipped and parsed once and shared by every document. A missing or corrupt
+ * pack is not an error for the caller: it gets null and a problem message, and estimates say "no data".
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { DataPacks } from '../engine-env';
 import { DebianIndex } from '../sizing/debian';
-import { isBaseImageData, type BaseImageData } from '../sizing/base-images';
+import { isBaseImageData, type BaseImageData, type BaseImageEntry } from '../sizing/base-images';
 
-/** server/data, found by walking up from this file (bundled: server/out; in tests: server/src/io). */
+export interface PackLoad<T> {
+  value: T | null;
+  /** Why value is null (missing, unreadable, corrupt), for the log; null when it loaded. */
+  problem: string | null;
+}
+
+/**
+ * The data folder: walking up from `start` to the first folder holding server/data/base-images.json or
+ * data/base-images.json (sources run from server/src/io under tsx; the bundle runs from server/out).
+ */
 export function findDataDir(start: string = __dirname): string | null {
-  let dir = start;
-  for (let i = 0; i < 6; i++) {
+  let dir = path.resolve(start);
+  for (;;) {
     for (const candidate of [path.join(dir, 'server', 'data'), path.join(dir, 'data')]) {
       if (existsSync(path.join(candidate, 'base-images.json'))) return candidate;
     }
     const parent = path.dirname(dir);
-    if (parent === dir) break;
+    if (parent === dir) return null;
     dir = parent;
   }
-  return null;
 }
 
-export class FileDataPacks implements DataPacks {
-  private baseImageData: BaseImageData | null | undefined;
-  private readonly debianIndexes = new Map<string, DebianIndex | null>();
-  readonly problems: string[] = [];
+const cache = new Map<string, PackLoad<unknown>>();
 
-  constructor(private readonly dataDir: string | null = findDataDir(), private readonly userDataFile: string | null = null) {
-    if (!dataDir) this.problems.push('Dockerfile Lean: data folder (server/data) not found: size estimates are unavailable');
+/** Forgets loaded packs (tests that rewrite a pack file). */
+export function clearDataPackCache(): void {
+  cache.clear();
+}
+
+function loadOnce<T>(file: string, decode: (raw: unknown) => T | null, what: string): PackLoad<T> {
+  const cached = cache.get(file);
+  if (cached) return cached as PackLoad<T>;
+  let result: PackLoad<T>;
+  try {
+    if (!existsSync(file)) {
+      result = { value: null, problem: `${what} not found: ${file}` };
+    } else {
+      const raw = readFileSync(file);
+      const text = (file.endsWith('.gz') ? gunzipSync(raw) : raw).toString('utf8');
+      const value = decode(JSON.parse(text));
+      result = value === null
+        ? { value: null, problem: `${what} is not in the expected format (format 1): ${file}; regenerate it with npm run data` }
+        : { value, problem: null };
+    }
+  } catch (error) {
+    result = { value: null, problem: `${what} is corrupt or unreadable: ${file}: ${(error as Error).message}` };
   }
+  cache.set(file, result);
+  return result;
+}
+
+export function loadBaseImageData(dataDir: string | null = findDataDir()): PackLoad<BaseImageData> {
+  if (!dataDir) return { value: null, problem: 'data folder (server/data with base-images.json) not found' };
+  return loadOnce(path.join(dataDir, 'base-images.json'), (raw) => (isBaseImageData(raw) ? raw : null), 'base image data');
+}
+
+export function loadDebianIndex(release: string, dataDir: string | null = findDataDir()): PackLoad<DebianIndex> {
+  if (!/^[a-z]+$/.test(release)) return { value: null, problem: `no Debian data pack for '${release}'` };
+  if (!dataDir) return { value: null, problem: 'data folder (server/data with base-images.json) not found' };
+  return loadOnce(path.join(dataDir, `debian-${release}-amd64.json.gz`), (raw) => DebianIndex.fromPack(raw), `Debian ${release} data pack`);
+}
+
+/**
+ * The engine's DataPacks backed by server/data. Each problem is reported once in `problems` (the language
+ * server logs them). `userDataFile` (setting dockerfileLean.dataFile) adds private images ahead of the
+ * shipped ones: `{ "images": [{ "repository", "tag", "bytes", "os"?, "osRelease"? }] }`.
+ */
+export class FileDataPacks implements DataPacks {
+  readonly problems: string[] = [];
+  private merged: BaseImageData | null | undefined;
+
+  constructor(private readonly dataDir: string | null = findDataDir(), private readonly userDataFile: string | null = null) {}
 
   baseImages(): BaseImageData | null {
-    if (this.baseImageData !== undefined) return this.baseImageData;
-    this.baseImageData = null;
-    if (!this.dataDir) return null;
-    const shipped = this.readJson(path.join(this.dataDir, 'base-images.json'), false);
-    if (!isBaseImageData(shipped)) {
-      if (shipped !== null) this.problems.push('base-images.json is not a valid data pack: base sizes unavailable');
-      return null;
-    }
-    this.baseImageData = this.withUserImages(shipped);
-    return this.baseImageData;
+    if (this.merged !== undefined) return this.merged;
+    const shipped = this.note(loadBaseImageData(this.dataDir));
+    this.merged = shipped && this.userDataFile ? this.withUserImages(shipped, this.userDataFile) : shipped;
+    return this.merged;
   }
 
   debian(release: string): DebianIndex | null {
-    if (this.debianIndexes.has(release)) return this.debianIndexes.get(release) ?? null;
-    let index: DebianIndex | null = null;
-    if (this.dataDir && /^[a-z]+$/.test(release)) {
-      const file = path.join(this.dataDir, `debian-${release}-amd64.json.gz`);
-      if (existsSync(file)) {
-        const pack = this.readJson(file, true);
-        if (DebianIndex.isPack(pack)) index = new DebianIndex(pack);
-        else if (pack !== null) this.problems.push(`${path.basename(file)} is not a valid Debian data pack: apt sizes unavailable`);
-      }
-    }
-    this.debianIndexes.set(release, index);
-    return index;
+    const load = loadDebianIndex(release, this.dataDir);
+    // No pack for a release no shipped base uses (sid, bullseye) is expected; a missing bookworm pack is not.
+    const expected = this.baseImages()?.images.some((e) => e.os === 'debian' && e.osRelease === release) ?? true;
+    if (load.value === null && !expected && / not found: /.test(load.problem ?? '')) return null;
+    return this.note(load);
   }
 
-  private readJson(file: string, gzipped: boolean): unknown {
+  private note<T>(load: PackLoad<T>): T | null {
+    if (load.problem && !this.problems.includes(load.problem)) this.problems.push(load.problem);
+    return load.value;
+  }
+
+  private withUserImages(data: BaseImageData, file: string): BaseImageData {
+    let user: unknown;
     try {
-      const raw = readFileSync(file);
-      return JSON.parse((gzipped ? gunzipSync(raw) : raw).toString('utf8'));
+      user = JSON.parse(readFileSync(file, 'utf8'));
     } catch (error) {
-      this.problems.push(`could not read ${path.basename(file)}: ${(error as Error).message}`);
-      return null;
-    }
-  }
-
-  /**
-   * The user's own images (setting dockerfileLean.dataFile): `{ "images": [{ "repository", "tag", "bytes", "os"? }] }`.
-   * They come first, so a private tag wins over the shipped data.
-   */
-  private withUserImages(data: BaseImageData): BaseImageData {
-    if (!this.userDataFile) return data;
-    const user = this.readJson(this.userDataFile, false) as { images?: unknown } | null;
-    if (!user || !Array.isArray(user.images)) {
-      if (user !== null) this.problems.push(`${this.userDataFile}: expected { "images": [ { "repository", "tag", "bytes" } ] }`);
+      this.problems.push(`${file}: not readable as JSON: ${(error as Error).message}`);
       return data;
     }
-    const images = user.images.flatMap((raw) => {
-      const e = raw as Record<string, unknown>;
-      if (typeof e.repository !== 'string' || typeof e.tag !== 'string' || typeof e.bytes !== 'number' || e.bytes < 0) {
-        this.problems.push(`${this.userDataFile}: skipped an image entry without repository, tag and bytes`);
-        return [];
+    const list = (user as { images?: unknown } | null)?.images;
+    if (!Array.isArray(list)) {
+      this.problems.push(`${file}: expected { "images": [ { "repository", "tag", "bytes" } ] }`);
+      return data;
+    }
+    const images: BaseImageEntry[] = [];
+    for (const raw of list) {
+      const e = raw as Record<string, unknown> | null;
+      if (!e || typeof e.repository !== 'string' || typeof e.tag !== 'string' || typeof e.bytes !== 'number' || !(e.bytes >= 0)) {
+        this.problems.push(`${file}: skipped an image entry without repository, tag and bytes`);
+        continue;
       }
-      return [{
-        repository: e.repository, tag: e.tag, resolvedTag: `${e.repository}:${e.tag}`, os: typeof e.os === 'string' ? e.os : 'other',
-        osRelease: typeof e.osRelease === 'string' ? e.osRelease : null, bytes: e.bytes, sizeText: `${(e.bytes / 1e6).toFixed(1)} MB`,
-        sourcePath: this.userDataFile as string, sourceCommit: '',
-      }];
-    });
+      images.push({
+        repository: e.repository.replace(/^library\//, ''), tag: e.tag, resolvedTag: `${e.repository}:${e.tag}`,
+        os: typeof e.os === 'string' ? e.os : 'other', osRelease: typeof e.osRelease === 'string' ? e.osRelease : null,
+        bytes: e.bytes, sizeText: `${(e.bytes / 1e6).toFixed(1)} MB`, sourcePath: file, sourceCommit: '',
+      });
+    }
     return { ...data, images: [...images, ...data.images] };
   }
 }
