@@ -114,8 +114,25 @@ export function tagShape(tag: string): TagShape {
 
 /** The older shape, kept for callers: "3.12-slim-bookworm" → { version: [3, 12], variant: "slim-bookworm" }. */
 export function splitTag(tag: string): { version: number[]; variant: string } {
-  const match = /^v?(\d+(?:\.\d+)*)(?:[._-](.*))?$/.exec(tag);
-  return match ? { version: match[1].split('.').map(Number), variant: match[2] ?? '' } : { version: [], variant: tag };
+  // Scanned, not matched with a regular expression: a version pattern followed by `.*` backtracks on long tags.
+  let i = tag[0] === 'v' ? 1 : 0;
+  const version: number[] = [];
+  const starts: number[] = [];
+  for (;;) {
+    const start = i;
+    while (i < tag.length && tag[i] >= '0' && tag[i] <= '9') i++;
+    if (i === start) break;
+    starts.push(start);
+    version.push(Number(tag.slice(start, i)));
+    if (tag[i] === '.' && tag[i + 1] >= '0' && tag[i + 1] <= '9') { i++; continue; }
+    break;
+  }
+  if (version.length === 0) return { version: [], variant: tag };
+  if (i === tag.length) return { version, variant: '' };
+  if (tag[i] === '.' || tag[i] === '_' || tag[i] === '-') return { version, variant: tag.slice(i + 1) };
+  // "1.1a": the last number belongs to the variant, after the dot before it.
+  if (version.length >= 2) return { version: version.slice(0, -1), variant: tag.slice(starts[starts.length - 1]) };
+  return { version: [], variant: tag };
 }
 
 function coarseVariant(repository: string, key: string): BaseVariant {

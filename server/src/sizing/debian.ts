@@ -91,10 +91,48 @@ export function isDebianPack(value: unknown): value is DebianPack {
  * `libc6:amd64`, `libc6 (>= 2.34)`, `python3:any`. Null for text that cannot be a package name.
  */
 export function parseRequestedPackage(text: string): RequestedPackage | null {
-  const m = /^([a-z0-9][a-z0-9+.-]*?)(?::([a-z0-9-]+))?(?:=(\S+)|\/(\S+))?\s*(?:\((?:<<|<=|=|>=|>>)\s*([^)]*)\))?(?:\s*\[[^\]]*\])?$/.exec(text.trim());
-  if (!m) return null;
-  const arch = m[2] && m[2] !== 'any' && m[2] !== 'native' ? m[2] : null;
-  return { name: m[1], arch, version: m[3] ?? m[5]?.trim() ?? null };
+  // A plain scan, not one regular expression: user text must not be able to make matching backtrack.
+  const t = text.trim();
+  let i = 0;
+  const isNameChar = (c: string) => (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c === '+' || c === '.' || c === '-';
+  const isArchChar = (c: string) => (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c === '-';
+  const isSpace = (c: string) => c === ' ' || c === '\t' || c === '\n' || c === '\r';
+  if (!t[0] || !((t[0] >= 'a' && t[0] <= 'z') || (t[0] >= '0' && t[0] <= '9'))) return null;
+  while (i < t.length && isNameChar(t[i])) i++;
+  const name = t.slice(0, i);
+  let arch: string | null = null;
+  if (t[i] === ':') {
+    const start = ++i;
+    while (i < t.length && isArchChar(t[i])) i++;
+    if (i === start) return null;
+    arch = t.slice(start, i);
+  }
+  let version: string | null = null;
+  if (t[i] === '=' || t[i] === '/') {
+    const pinned = t[i] === '=';
+    const start = ++i;
+    while (i < t.length && !isSpace(t[i])) i++;
+    if (i === start) return null;
+    if (pinned) version = t.slice(start, i);
+  }
+  while (isSpace(t[i] ?? '')) i++;
+  if (t[i] === '(') {
+    const close = t.indexOf(')', i);
+    if (close < 0) return null;
+    const relation = t.slice(i + 1, close).trim();
+    const op = ['<<', '<=', '>=', '>>', '='].find((o) => relation.startsWith(o));
+    if (!op) return null;
+    version ??= relation.slice(op.length).trim();
+    i = close + 1;
+    while (isSpace(t[i] ?? '')) i++;
+  }
+  if (t[i] === '[') {
+    const close = t.indexOf(']', i);
+    if (close < 0) return null;
+    i = close + 1;
+  }
+  if (i !== t.length) return null;
+  return { name, arch: arch && arch !== 'any' && arch !== 'native' ? arch : null, version };
 }
 
 export class DebianIndex {
