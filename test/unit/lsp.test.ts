@@ -115,3 +115,14 @@ test('inlay hints give each layer its estimate; code lenses give each stage a he
   assert.match(lenses[1].command.title, /^Stage #1 .* · final image$/);
   assert.equal(lenses[1].command.command, 'dockerfileLean.showBreakdown');
 });
+
+test('apt sizes arrive once the Debian data pack has loaded in the background', async () => {
+  const sized = 'file:///work/sized/Dockerfile';
+  await client.open(sized, 'FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\nUSER nobody\n');
+  const published = await client.diagnostics(sized, (p) => p.diagnostics.some((d: any) => /MB more/.test(d.message)));
+  const recommends = published.diagnostics.find((d: any) => d.code === 'apt-no-install-recommends');
+  assert.match(recommends.message, /recommended packages \(~\d+(\.\d)? MB more\)/);
+  const summary = await client.request('dockerfileLean/imageSummary', { uri: sized });
+  assert.ok(summary.estimatedBytes > 74_000_000, `estimate ${summary.estimatedBytes}`);
+  assert.equal(summary.stages[0].baseBytes, 74_830_000);
+});

@@ -1,18 +1,49 @@
 import { fileURLToPath } from 'node:url';
 import { FileSystemEnvironment } from '../io/environment';
+import type { DataPacks } from '../engine-env';
 import type { ServerHooks } from './server';
 
-/** The server's access to disk: project config, build context and data packs for `file:` documents. */
+/**
+ * The server's access to disk: project config, build context and data packs for `file:` documents.
+ *
+ * The Debian packs take a few hundred ms to load, so the server never loads them on the path to the first
+ * diagnostics: the first analysis runs without them (apt layers show as unknown), the pack loads on a
+ * later turn of the event loop, and then every open document is analysed again with sizes.
+ */
 export function fileSystemHooks(): ServerHooks {
   const environment = new FileSystemEnvironment();
+  const loadedReleases = new Set<string>();
+  const pending = new Set<string>();
+  let refresh: () => void = () => undefined;
+
+  const deferred = (inner: DataPacks): DataPacks => ({
+    baseImages: () => inner.baseImages(),
+    debian(release) {
+      if (loadedReleases.has(release)) return inner.debian(release);
+      if (!pending.has(release)) {
+        pending.add(release);
+        setImmediate(() => {
+          inner.debian(release);
+          loadedReleases.add(release);
+          pending.delete(release);
+          refresh();
+        });
+      }
+      return null;
+    },
+  });
+
   return {
     prepare(uri, settings, trusted) {
-      if (!uri.startsWith('file:')) return { env: { data: null, context: null }, rules: {}, buildArgs: {}, problems: [] };
+      if (!uri.startsWith('file:')) return { env: { data: deferred(environment.dataPacks()), context: null }, rules: {}, buildArgs: {}, problems: [] };
       const { env, project } = environment.prepare(fileURLToPath(uri), { buildContext: settings.buildContext || undefined, trusted, userDataFile: settings.dataFile || undefined });
-      return { env, rules: project.rules, buildArgs: project.buildArgs, problems: project.problems };
+      return { env: { ...env, data: env.data ? deferred(env.data) : null }, rules: project.rules, buildArgs: project.buildArgs, problems: project.problems };
     },
     filesChanged(uris) {
       for (const uri of uris) environment.invalidate(uri.startsWith('file:') ? fileURLToPath(uri) : undefined);
+    },
+    onDataLoaded(callback) {
+      refresh = callback;
     },
   };
 }

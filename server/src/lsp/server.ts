@@ -40,6 +40,8 @@ export interface ServerHooks {
   prepare?(uri: string, settings: Settings, trusted: boolean): { env: EngineEnv; rules: Record<string, RuleSetting>; buildArgs: Record<string, string>; problems: string[] };
   /** Files changed on disk (build context, config): drop what was cached from them. */
   filesChanged?(uris: string[]): void;
+  /** Registers what to do when a data pack has finished loading in the background (analyse again). */
+  onDataLoaded?(callback: () => void): void;
 }
 
 export function startServer(connection: Connection, hooks: ServerHooks = {}): void {
@@ -184,6 +186,11 @@ export function startServer(connection: Connection, hooks: ServerHooks = {}): vo
 
   connection.onDidChangeWatchedFiles((params) => {
     hooks.filesChanged?.(params.changes.map((c) => c.uri));
+    for (const document of documents.all()) schedule(document.uri, true);
+    refreshInlineSizes();
+  });
+
+  hooks.onDataLoaded?.(() => {
     for (const document of documents.all()) schedule(document.uri, true);
     refreshInlineSizes();
   });

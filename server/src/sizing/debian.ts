@@ -144,6 +144,9 @@ export class DebianIndex {
   private readonly providersOf = new Map<number, { index: number; versioned: boolean }[]>();
   private readonly measured = new Map<number, [number, number]>();
 
+  private essentialCache: Set<string> | null = null;
+  private readonly closureCache = new Map<string, Closure>();
+
   constructor(private readonly pack: DebianPack) {
     this.release = pack.release;
     this.generated = pack.generated;
@@ -212,9 +215,12 @@ export class DebianIndex {
    * Priority: optional and only come in as dependencies.
    */
   essentialPackages(): Set<string> {
-    const roots: string[] = [];
-    this.pack.packages.forEach((row, i) => { if (row[6] & 3) roots.push(this.pack.names[i]); });
-    return new Set(this.closure(roots, { withRecommends: false, installed: new Set() }).packages);
+    if (!this.essentialCache) {
+      const roots: string[] = [];
+      this.pack.packages.forEach((row, i) => { if (row[6] & 3) roots.push(this.pack.names[i]); });
+      this.essentialCache = new Set(this.closure(roots, { withRecommends: false, installed: new Set() }).packages);
+    }
+    return new Set(this.essentialCache);
   }
 
   /**
@@ -229,7 +235,21 @@ export class DebianIndex {
     return i === null ? null : this.pack.names[i];
   }
 
+  /**
+   * Memoised: an edit re-estimates every RUN of the file, and almost all of them ask the same question as
+   * on the previous keystroke (same packages over the same installed set). Callers must not mutate results.
+   */
   closure(names: readonly string[], opts: ClosureOptions): Closure {
+    const key = `${opts.withRecommends ? 1 : 0}|${names.join(' ')}|${[...opts.installed].sort().join(' ')}`;
+    const cached = this.closureCache.get(key);
+    if (cached) return cached;
+    if (this.closureCache.size >= 4096) this.closureCache.clear();
+    const result = this.computeClosure(names, opts);
+    this.closureCache.set(key, result);
+    return result;
+  }
+
+  private computeClosure(names: readonly string[], opts: ClosureOptions): Closure {
     const added = new Set<number>();
     const order: number[] = [];
     const missing: string[] = [];
