@@ -63,3 +63,8 @@ test('unparseable shell (unterminated quote) falls back to a best-effort split',
   assert.deepEqual(script.commands.map((c) => c.name), ['apt-get', 'echo']);
   assert.equal(script.commands[0].packageOp?.verb, 'install');
 });
+
+test('output redirections are recorded as the files a command writes', () => {
+  const script = commandsOf('head -c 10 /dev/urandom > /opt/a.bin && echo x >> "/var/log/b c" 2>/dev/null; cat < in.txt 2>&1');
+  assert.deepEqual(script.commands.map((c) => c.writes.map((w) => w.value)), [['/opt/a.bin'], ['/var/log/b c', '/dev/null'], []]);
+});

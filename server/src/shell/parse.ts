@@ -61,11 +61,25 @@ export function parseShell(source: ShellSource, toPosition: OffsetToPosition): S
   // Byte spans of the right-hand side of `||`: commands there run only when the left side failed.
   const orRightSpans: [number, number][] = [];
   const nestedSpans: [number, number][] = [];
+  const writesByCall = new Map<number, ShellWord[]>();
   const syntax = shellSyntax();
   syntax.Walk(file, (node: any) => {
     if (!node) return true;
     const type = syntax.NodeType(node);
-    if (type === 'BinaryCmd') {
+    if (type === 'Stmt') {
+      // Output redirections belong to the statement, not the call: remember them for the call inside.
+      const redirs = node.Redirs;
+      const cmd = node.Cmd;
+      if (redirs.length > 0 && cmd && syntax.NodeType(cmd) === 'CallExpr') {
+        const targets: ShellWord[] = [];
+        for (let i = 0; i < redirs.length; i++) {
+          const redir = redirs[i];
+          const op = text.slice(byteToChar(redir.OpPos.Offset()), byteToChar(redir.Word.Pos().Offset())).trim();
+          if ((op.startsWith('>') || op.startsWith('&>')) && !op.endsWith('&')) targets.push(toWord(redir.Word, text, byteToChar, rangeOf));
+        }
+        if (targets.length > 0) writesByCall.set(cmd.Pos().Offset(), targets);
+      }
+    } else if (type === 'BinaryCmd') {
       const between = text.slice(byteToChar(node.X.End().Offset()), byteToChar(node.Y.Pos().Offset()));
       if (between.includes('||')) orRightSpans.push([node.Y.Pos().Offset(), node.Y.End().Offset()]);
     } else if (type === 'Subshell' || type === 'Block' || type === 'IfClause' || type === 'WhileClause' ||
@@ -87,6 +101,7 @@ export function parseShell(source: ShellSource, toPosition: OffsetToPosition): S
         nested: nestedSpans.some(([s, e]) => start > s && start < e),
         afterOr: orRightSpans.some(([s, e]) => start >= s && start < e),
         packageOp: null,
+        writes: writesByCall.get(start) ?? [],
       });
     }
     return true;
@@ -196,7 +211,7 @@ function fallbackScript(source: ShellSource, toPosition: OffsetToPosition, parse
     const argv = stripPrefixes(words);
     if (argv.length > 0) {
       commands.push({
-        name: commandName(argv[0].value), argv, index: commands.length, nested: false, afterOr, packageOp: null,
+        name: commandName(argv[0].value), argv, index: commands.length, nested: false, afterOr, packageOp: null, writes: [],
         range: { start: argv[0].range.start, end: argv[argv.length - 1].range.end },
       });
     }

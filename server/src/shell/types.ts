@@ -38,6 +38,8 @@ export interface ShellCommand {
   /** Connected to the previous command with `||` (runs only when it failed). */
   afterOr: boolean;
   packageOp: PackageOperation | null;
+  /** Files the command writes through output redirections (`> file`, `>> file`, `&> file`). */
+  writes: ShellWord[];
 }
 
 export interface ShellScript {

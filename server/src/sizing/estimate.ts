@@ -7,7 +7,7 @@ import type { EngineEnv } from '../engine-env';
 import type { BaseEstimate, ImageEstimate, LayerEstimate, StageEstimate } from './types';
 import { sumFigures, type Figure } from './figure';
 import { estimateCopy } from './copy-layer';
-import { estimateRun } from './run-layer';
+import { estimateRun, type EarlierWriter } from './run-layer';
 import { isBaseImageData, resolveBaseImage } from './base-images';
 import { DebianIndex } from './debian';
 import type { AptContext } from './apt-layer';
@@ -34,7 +34,10 @@ export function estimateImage(model: DockerfileModel, env: EngineEnv): ImageEsti
 
 function estimateStage(model: DockerfileModel, stage: Stage, earlier: StageState[], earlierEstimates: readonly StageEstimate[], env: EngineEnv): StageState {
   const { base, apt } = estimateBase(stage, earlier, env);
-  const layers = stage.instructions.filter((i) => !i.onbuild).map((i) => estimateLayer(model, i, env, earlierEstimates, apt));
+  const layers: LayerEstimate[] = [];
+  for (const instruction of stage.instructions) {
+    if (!instruction.onbuild) layers.push(estimateLayer(model, instruction, env, earlierEstimates, apt, writerIn(model, layers)));
+  }
   const known = layers.filter((l) => l.figure !== null).map((l) => l.figure as Figure);
   const added = sumFigures(known, 'what this stage adds');
   const unknownLayers = layers.some((l) => l.figure === null);
@@ -88,7 +91,21 @@ function aptContextFor(match: ReturnType<typeof resolveBaseImage>, env: EngineEn
   return { index: loaded, installed, slim, confidence, release, upperBoundOnly };
 }
 
-function estimateLayer(model: DockerfileModel, instruction: Instruction, env: EngineEnv, earlier: readonly StageEstimate[], apt: AptContext | null): LayerEstimate {
+/** Finds the latest earlier layer of the stage that wrote a path: a redirect target, an argument, or a COPY destination. */
+function writerIn(model: DockerfileModel, layers: readonly LayerEstimate[]): EarlierWriter {
+  return (path) => {
+    for (let i = layers.length - 1; i >= 0; i--) {
+      const instruction = model.instructions[layers[i].instructionIndex];
+      const commands = instruction.shell?.commands ?? [];
+      const wrote = commands.some((c) => c.writes.some((w) => w.value === path) || c.argv.slice(1).some((w) => w.value === path))
+        || (instruction.copy?.destination?.expanded === path);
+      if (wrote) return { figure: layers[i].figure, line: layers[i].line };
+    }
+    return undefined;
+  };
+}
+
+function estimateLayer(model: DockerfileModel, instruction: Instruction, env: EngineEnv, earlier: readonly StageEstimate[], apt: AptContext | null, earlierWriter: EarlierWriter): LayerEstimate {
   const line = instruction.range.start.line;
   if (metadataKeywords.has(instruction.keyword)) {
     return {
@@ -99,6 +116,6 @@ function estimateLayer(model: DockerfileModel, instruction: Instruction, env: En
   }
   const base = { instructionIndex: instruction.index, line, keyword: instruction.keyword, metadataOnly: false };
   if (instruction.keyword === 'COPY' || instruction.keyword === 'ADD') return { ...base, ...estimateCopy(model, instruction, env.context, earlier) };
-  if (instruction.keyword === 'RUN') return { ...base, ...estimateRun(instruction, apt) };
+  if (instruction.keyword === 'RUN') return { ...base, ...estimateRun(instruction, apt, earlierWriter) };
   return { ...base, parts: [], figure: null, explanation: `unknown instruction ${instruction.keyword}` };
 }

@@ -20,26 +20,36 @@ const negligibleCommands = new Set([
  * chmod/chown of a file from an earlier layer copies the whole file into this layer (overlay copy-up), so
  * only the non-recursive forms, used on a script or two, count as negligible.
  */
-const copyUpCommands = new Set(['chmod', 'chown', 'chgrp']);
+const copyUpCommands = new Set(['chmod', 'chown', 'chgrp', 'touch']);
 
-export function estimateRun(instruction: Instruction, apt: AptContext | null): LayerSizing {
+/** What an earlier layer of the stage wrote at a path: its figure, or null when that layer's size is unknown. */
+export type EarlierWriter = (path: string) => { figure: Figure | null; line: number } | undefined;
+
+export function estimateRun(instruction: Instruction, apt: AptContext | null, earlierWriter: EarlierWriter = () => undefined): LayerSizing {
   const commands = instruction.shell?.commands ?? [];
   if (instruction.jsonForm) return { figure: null, explanation: 'exec-form RUN: its effect is not known', parts: [] };
   if (commands.length === 0) return { figure: { bytes: 0, source: 'derived', confidence: 'medium', note: 'no commands' }, explanation: 'runs no command', parts: [] };
   const aptCommands = commands.filter((c) => c.packageOp?.manager === 'apt');
   const aptSizing = apt && aptCommands.length > 0 ? sizeAptCommands(instruction, commands, apt) : null;
   const parts = (aptSizing?.parts ?? []).filter((p) => p.figure.bytes !== 0);
-  const unknown = commands.filter((c) => !isNegligible(c) && !(aptSizing && c.packageOp?.manager === 'apt'));
+  const copyUps = commands.filter((c) => copyUpCommands.has(c.name) && !isRecursive(c)).flatMap((c) => copyUpTargets(c).map((path) => ({ path, writer: earlierWriter(path) })));
+  for (const { path, writer } of copyUps) {
+    // chmod/touch of a file an earlier layer wrote copies the whole file into this layer.
+    if (writer?.figure) parts.push({ label: `copy of ${path}`, figure: { ...writer.figure, source: 'derived', confidence: 'low', low: 0, note: `${path} from line ${writer.line + 1} is copied whole into this layer` } });
+  }
+  const unknownCopyUp = copyUps.some(({ writer }) => writer && !writer.figure);
+  const unknown = commands.filter((c) => (!isNegligible(c) || (copyUpCommands.has(c.name) && unknownCopyUp)) && !(aptSizing && c.packageOp?.manager === 'apt'));
   if (unknown.length > 0 || aptSizing?.dynamic) {
     const why = aptSizing?.dynamic ? ['apt packages named by variables'] : [];
     const reason = apt || aptCommands.length === 0 ? '' : ' (apt sizes need a Debian-based image with known release)';
     return { figure: null, explanation: `no size data for: ${unique([...why, ...unknown.map(describe)]).slice(0, 4).join(', ')}${reason}`, parts: sortParts(parts) };
   }
-  if (aptSizing) {
-    const figure = sumFigures(parts.map((p) => p.figure), 'apt');
-    const unknownNote = aptSizing.unknownPackages.length ? ` — not in Debian ${apt?.release}: ${aptSizing.unknownPackages.join(', ')}` : '';
+  if (aptSizing || parts.length > 0) {
+    const figure = sumFigures(parts.map((p) => p.figure), aptSizing ? 'apt' : 'copied up');
+    const unknownPackages = aptSizing?.unknownPackages ?? [];
+    const unknownNote = unknownPackages.length ? ` — not in Debian ${apt?.release}: ${unknownPackages.join(', ')}` : '';
     return {
-      figure: { ...figure, bytes: Math.max(0, figure.bytes), low: Math.max(0, figure.low ?? figure.bytes), confidence: aptSizing.unknownPackages.length ? 'low' : figure.confidence },
+      figure: { ...figure, bytes: Math.max(0, figure.bytes), low: Math.max(0, figure.low ?? figure.bytes), confidence: unknownPackages.length ? 'low' : figure.confidence },
       explanation: `${sortParts(parts).map((p) => `${p.label} ~${formatBytes(p.figure.bytes)}`).join(', ') || 'apt changes next to nothing'}${unknownNote}`,
       parts: sortParts(parts),
     };
@@ -55,9 +65,20 @@ export function estimateRun(instruction: Instruction, apt: AptContext | null): L
   };
 }
 
+function isRecursive(command: ShellCommand): boolean {
+  return command.argv.some((w) => /^-[a-zA-Z]*R/.test(w.value) || w.value === '--recursive');
+}
+
 function isNegligible(command: ShellCommand): boolean {
-  if (copyUpCommands.has(command.name)) return !command.argv.some((w) => /^-[a-zA-Z]*R/.test(w.value) || w.value === '--recursive');
+  if (copyUpCommands.has(command.name)) return !isRecursive(command);
   return negligibleCommands.has(command.name);
+}
+
+/** The files chmod/chown/chgrp/touch act on: arguments after the mode or owner, flags and their values skipped. */
+function copyUpTargets(command: ShellCommand): string[] {
+  const operands = command.argv.slice(1).filter((w) => !w.value.startsWith('-') || /^-[rwxXst]+$/.test(w.value)).map((w) => w.value);
+  const files = command.name === 'touch' ? operands : operands.slice(1);
+  return files.filter((f) => f.startsWith('/'));
 }
 
 function describe(command: ShellCommand): string {
