@@ -126,3 +126,19 @@ test('apt sizes arrive once the Debian data pack has loaded in the background', 
   assert.ok(summary.estimatedBytes > 74_000_000, `estimate ${summary.estimatedBytes}`);
   assert.equal(summary.stages[0].baseBytes, 74_830_000);
 });
+
+test('COPY sizes arrive once the build context has been walked in the background', async () => {
+  const dir = (await import('node:fs')).mkdtempSync((await import('node:path')).join((await import('node:os')).tmpdir(), 'lean-lsp-ctx-'));
+  (await import('node:fs')).writeFileSync(`${dir}/big.bin`, Buffer.alloc(3_000_000));
+  const uri = (await import('node:url')).pathToFileURL(`${dir}/Dockerfile`).toString();
+  await client.open(uri, 'FROM debian:bookworm-slim\nCOPY big.bin /opt/big.bin\nUSER nobody\n');
+  await client.diagnostics(uri);
+  let copyBytes: number | null = null;
+  for (let attempt = 0; attempt < 200 && copyBytes === null; attempt++) {
+    const summary = await client.request('dockerfileLean/imageSummary', { uri });
+    copyBytes = summary.stages[0].layers.find((l: any) => l.instruction === 'COPY').estimatedBytes;
+    if (copyBytes === null) await new Promise((r) => setTimeout(r, 50));
+  }
+  assert.equal(copyBytes, 3_000_000);
+  (await import('node:fs')).rmSync(dir, { recursive: true, force: true });
+});

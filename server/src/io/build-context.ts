@@ -137,6 +137,12 @@ export class BuildContextCache {
 
   constructor(private readonly maxAgeMs = 10_000, private readonly limits: WalkLimits = defaultWalkLimits) {}
 
+  /** The cached context of a root, without walking; null when it was never walked or is stale. */
+  peek(root: string): BuildContext | null {
+    const cached = this.snapshots.get(root);
+    return cached && Date.now() - cached.walkedAt < this.maxAgeMs ? contextFromSnapshot(cached) : null;
+  }
+
   get(root: string): BuildContext | null {
     try {
       if (!statSync(root).isDirectory()) return null;

@@ -16,6 +16,11 @@ export interface PrepareOptions {
   trusted?: boolean;
   /** The user's JSON file of private base images. */
   userDataFile?: string;
+  /**
+   * Called instead of walking the build context when it is not cached yet (the language server walks it on
+   * a later tick, so the first diagnostics never wait for the disk). Without it the walk happens at once.
+   */
+  contextMissing?: (root: string) => void;
 }
 
 export interface Prepared {
@@ -24,7 +29,22 @@ export interface Prepared {
 }
 
 export class FileSystemEnvironment {
-  private readonly contexts = new BuildContextCache();
+  private readonly contexts: BuildContextCache;
+
+  /** `contextMaxAgeMs`: how long a walk is trusted without a file-change notice (the server gets notices). */
+  constructor(contextMaxAgeMs = 10_000) {
+    this.contexts = new BuildContextCache(contextMaxAgeMs);
+  }
+
+  /** Roots found not to be folders (unsaved files, deleted folders): not walked again until files change. */
+  private readonly missingRoots = new Set<string>();
+
+  /** Walks (or re-walks) a build context now and caches it. */
+  walkContext(root: string): void {
+    this.contexts.invalidate(root);
+    if (!this.contexts.get(root)) this.missingRoots.add(root);
+  }
+
   private readonly configs = new ProjectConfigCache();
   private readonly packsByUserFile = new Map<string, FileDataPacks>();
 
@@ -47,12 +67,16 @@ export class FileSystemEnvironment {
     const folder = path.dirname(path.resolve(dockerfilePath));
     const root = options.buildContext ? path.resolve(folder, options.buildContext) : project.buildContext ?? folder;
     const data = this.dataPacks(options.userDataFile ? path.resolve(folder, options.userDataFile) : '');
-    return { env: { data, context: this.contexts.get(root) }, project: { ...project, problems: [...project.problems, ...data.problems] } };
+    let context = options.contextMissing ? this.contexts.peek(root) : this.contexts.get(root);
+    if (!context && options.contextMissing && !this.missingRoots.has(root)) options.contextMissing(root);
+    context ??= null;
+    return { env: { data, context }, project: { ...project, problems: [...project.problems, ...data.problems] } };
   }
 
   /** A file changed on disk: forget cached walks and configs that may include it. */
   invalidate(changedPath?: string): void {
     this.contexts.invalidate(changedPath);
+    this.missingRoots.clear();
     if (!changedPath || path.basename(changedPath) === '.dockerfile-lean.json') this.configs.invalidate();
   }
 }

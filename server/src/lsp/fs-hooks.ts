@@ -6,13 +6,16 @@ import type { ServerHooks } from './server';
 /**
  * The server's access to disk: project config, build context and data packs for `file:` documents.
  *
- * The Debian packs take a few hundred ms to load, so the server never loads them on the path to the first
- * diagnostics: the first analysis runs without them (apt layers show as unknown), the pack loads on a
- * later turn of the event loop, and then every open document is analysed again with sizes.
+ * The Debian packs take a few hundred ms to load and a build context walk can take a second, so the server
+ * never does either on the path to the first diagnostics: the first analysis runs without them (those
+ * layers show as unknown), the pack loads and the walk runs on a later turn of the event loop, and then
+ * every open document is analysed again with sizes.
  */
 export function fileSystemHooks(): ServerHooks {
-  const environment = new FileSystemEnvironment();
+  // Walks stay valid until the editor reports a change (the server watches the workspace's files).
+  const environment = new FileSystemEnvironment(Number.POSITIVE_INFINITY);
   const loadedReleases = new Set<string>();
+  const walking = new Set<string>();
   const pending = new Set<string>();
   let refresh: () => void = () => undefined;
 
@@ -36,7 +39,18 @@ export function fileSystemHooks(): ServerHooks {
   return {
     prepare(uri, settings, trusted) {
       if (!uri.startsWith('file:')) return { env: { data: deferred(environment.dataPacks()), context: null }, rules: {}, buildArgs: {}, problems: [] };
-      const { env, project } = environment.prepare(fileURLToPath(uri), { buildContext: settings.buildContext || undefined, trusted, userDataFile: settings.dataFile || undefined });
+      const { env, project } = environment.prepare(fileURLToPath(uri), {
+        buildContext: settings.buildContext || undefined, trusted, userDataFile: settings.dataFile || undefined,
+        contextMissing(root) {
+          if (walking.has(root)) return;
+          walking.add(root);
+          setImmediate(() => {
+            environment.walkContext(root);
+            walking.delete(root);
+            refresh();
+          });
+        },
+      });
       return { env: { ...env, data: env.data ? deferred(env.data) : null }, rules: project.rules, buildArgs: project.buildArgs, problems: project.problems };
     },
     filesChanged(uris) {

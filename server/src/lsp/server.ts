@@ -8,7 +8,7 @@
  * text; a result for an outdated version is never published.
  */
 import {
-  CodeActionKind, DidChangeConfigurationNotification, TextDocumentSyncKind, TextDocuments,
+  CodeActionKind, DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, TextDocumentSyncKind, TextDocuments,
   type CodeAction, type Connection, type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -50,6 +50,7 @@ export function startServer(connection: Connection, hooks: ServerHooks = {}): vo
   const settingsByUri = new Map<string, Promise<Settings>>();
   const reportedSettingProblems = new Set<string>();
   let canPullConfiguration = false;
+  let canWatchFiles = false;
   let globalSettings = defaultSettings;
   // The client says whether the workspace is trusted (initializationOptions); other clients are trusted.
   let trusted = true;
@@ -60,6 +61,7 @@ export function startServer(connection: Connection, hooks: ServerHooks = {}): vo
 
   connection.onInitialize((params): InitializeResult => {
     canPullConfiguration = Boolean(params.capabilities.workspace?.configuration);
+    canWatchFiles = Boolean(params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration);
     const init = params.initializationOptions as { workspaceTrusted?: boolean } | undefined;
     if (init && init.workspaceTrusted === false) trusted = false;
     return {
@@ -77,6 +79,10 @@ export function startServer(connection: Connection, hooks: ServerHooks = {}): vo
   connection.onInitialized(() => {
     if (canPullConfiguration) {
       connection.client.register(DidChangeConfigurationNotification.type, { section: 'dockerfileLean' }).catch(() => undefined);
+    }
+    // Build contexts and configs are cached until files change: ask the editor to tell us when they do.
+    if (canWatchFiles) {
+      connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*' }] }).catch(() => undefined);
     }
   });
 

@@ -35,6 +35,19 @@ describe('Diagnostics and quick fixes', () => {
     assert.ok(after.some((d) => ruleOf(d) === 'apt-no-install-recommends'), 'the other finding stays');
   });
 
+  it('a single-stage build offers the split into build and runtime stages, and applying it clears the finding', async () => {
+    const { document } = await openFixture('go-single-stage.Dockerfile');
+    const diagnostics = await waitForDiagnostics(document.uri, 'multi-stage-opportunity', hasRule('multi-stage-opportunity'));
+    const finding = diagnostics.find((d) => ruleOf(d) === 'multi-stage-opportunity')!;
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', document.uri, finding.range);
+    const split = actions.find((a) => /^Split into build and runtime stages/.test(a.title));
+    assert.ok(split, `a split refactoring among: ${actions.map((a) => a.title).join(' | ')}`);
+    assert.equal(split.kind?.value, vscode.CodeActionKind.RefactorRewrite.value);
+    assert.equal(await vscode.workspace.applyEdit(split.edit!), true, 'the edit applies');
+    assert.ok(document.getText().split('\n').filter((l) => /^FROM /.test(l)).length >= 2, `two stages after the split:\n${document.getText()}`);
+    await waitForDiagnostics(document.uri, 'multi-stage-opportunity gone', (d) => !hasRule('multi-stage-opportunity')(d));
+  });
+
   it('analyses untitled Dockerfiles', async () => {
     const document = await vscode.workspace.openTextDocument({ language: 'dockerfile', content: `FROM debian:12-slim\n${aptRun}\n` });
     await vscode.window.showTextDocument(document);
