@@ -18,6 +18,8 @@ export function fileSystemHooks(): ServerHooks {
   const walking = new Set<string>();
   const pending = new Set<string>();
   let refresh: () => void = () => undefined;
+  // Long enough for the diagnostics just published to leave the process before a load blocks the loop.
+  const later = (work: () => void) => setTimeout(work, 25);
 
   const deferred = (inner: DataPacks): DataPacks => ({
     baseImages: () => inner.baseImages(),
@@ -25,7 +27,7 @@ export function fileSystemHooks(): ServerHooks {
       if (loadedReleases.has(release)) return inner.debian(release);
       if (!pending.has(release)) {
         pending.add(release);
-        setImmediate(() => {
+        later(() => {
           inner.debian(release);
           loadedReleases.add(release);
           pending.delete(release);
@@ -44,7 +46,7 @@ export function fileSystemHooks(): ServerHooks {
         contextMissing(root) {
           if (walking.has(root)) return;
           walking.add(root);
-          setImmediate(() => {
+          later(() => {
             environment.walkContext(root);
             walking.delete(root);
             refresh();
