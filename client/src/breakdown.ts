@@ -61,10 +61,14 @@ export function breakdownMarkdown(source: vscode.Uri, summary: ImageSummary | nu
     lines.push(`## Stage ${stage.index}${stage.name ? ` \`${stage.name}\`` : ''}: ${cell(stage.from)} — ${role}`, '');
     lines.push(`Stage total: ${size(stage.estimatedBytes, stage.confidence)}`, '');
     lines.push('| line | instruction | size | why |', '|---:|---|---:|---|');
-    lines.push(`| ${stage.line + 1} | FROM | ${size(stage.baseBytes, stage.baseConfidence)} | ${cell(stage.baseExplanation)} |`);
-    for (const layer of stage.layers) {
+    // Each line number links to that line of the Dockerfile (Ctrl+click in the editor, click in the preview).
+    const at = (line: number) => `[${line + 1}](${source.with({ fragment: `L${line + 1}` }).toString()})`;
+    lines.push(`| ${at(stage.line)} | FROM | ${size(stage.baseBytes, stage.baseConfidence)} | ${cell(stage.baseExplanation)} |`);
+    // Biggest layers first, as in dive; unknown sizes after the known ones, metadata-only last.
+    const rank = (l: LayerSummary) => (l.metadataOnly ? -2 : l.estimatedBytes === null ? -1 : l.estimatedBytes);
+    for (const layer of [...stage.layers].sort((a, b) => rank(b) - rank(a) || a.line - b.line)) {
       const layerSize = layer.metadataOnly ? 'metadata' : size(layer.estimatedBytes, layer.confidence);
-      lines.push(`| ${layer.line + 1} | ${cell(layer.instruction)} | ${layerSize} | ${cell(layer.explanation)} |`);
+      lines.push(`| ${at(layer.line)} | ${cell(layer.instruction)} | ${layerSize} | ${cell(layer.explanation)} |`);
     }
     lines.push('');
   }

@@ -16,7 +16,9 @@ describe('Commands', () => {
     const text = breakdown.getText();
     assert.match(text, /^# Image breakdown: apt\.Dockerfile/);
     assert.match(text, /debian:12-slim/);
-    assert.match(text, /\| 2 \| RUN \|/, `the RUN layer (line 2) is listed:\n${text}`);
+    assert.match(text, /\| \[2\]\(file:[^)]*apt\.Dockerfile#L2\) \| RUN \|/, `the RUN layer (line 2) is listed with a link to its line:\n${text}`);
+    const rows = text.split('\n').filter((l) => /^\| \[\d+\]/.test(l)).map((l) => l.split('|')[2].trim());
+    assert.deepEqual(rows.slice(0, 2), ['FROM', 'RUN'], `the biggest layer comes first after the base:\n${text}`);
   });
 
   it('Restart Language Server brings diagnostics back', async () => {
