@@ -4,45 +4,14 @@
  */
 import type * as vscode from 'vscode';
 
-export interface LayerSummary {
-  line: number;
-  instruction: string;
-  estimatedBytes: number | null;
-  confidence: string | null;
-  source?: string | null;
-  explanation: string;
-  metadataOnly: boolean;
-}
+// The server's own types and byte formatting: the client shows exactly what the server computed.
+import type { ImageJson, LayerJson, StageJson } from '../../server/src/report/image-json';
+import { formatBytes } from '../../server/src/sizing/figure';
 
-export interface StageSummary {
-  index: number;
-  name: string | null;
-  from: string;
-  line: number;
-  ships: boolean;
-  baseBytes: number | null;
-  baseConfidence: string | null;
-  baseExplanation: string;
-  estimatedBytes: number | null;
-  confidence: string | null;
-  layers: LayerSummary[];
-}
-
-export interface ImageSummary {
-  finalStage: number | null;
-  estimatedBytes: number | null;
-  confidence: string | null;
-  stages: StageSummary[];
-}
-
-/** The same rounding as the server's figures, so the status bar and the hovers agree. */
-export function formatBytes(bytes: number): string {
-  const abs = Math.abs(bytes);
-  if (abs >= 1e9) return `${(bytes / 1e9).toFixed(2)} GB`;
-  if (abs >= 1e6) return `${(bytes / 1e6).toFixed(abs >= 1e8 ? 0 : 1)} MB`;
-  if (abs >= 1e3) return `${(bytes / 1e3).toFixed(0)} kB`;
-  return `${bytes} B`;
-}
+export type ImageSummary = ImageJson;
+export type StageSummary = StageJson;
+export type LayerSummary = LayerJson;
+export { formatBytes };
 
 const size = (bytes: number | null, confidence: string | null) =>
   bytes === null ? 'unknown' : `~${formatBytes(bytes)}${confidence ? ` (${confidence})` : ''}`;
