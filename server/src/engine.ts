@@ -95,8 +95,3 @@ function skipReason(text: string, maxBytes: number): string | null {
   }
   return null;
 }
-
-/** Rule ids in a config that no rule has: reported so typos do not silently do nothing. */
-export function unknownRuleIds(config: EngineConfig): string[] {
-  return Object.keys(config.rules ?? {}).filter((id) => !allRules.some((r) => r.meta.id === id));
-}

@@ -26,10 +26,6 @@ export interface RunnerResult {
   cancelled: boolean;
 }
 
-export class Cancelled extends Error {
-  constructor() { super('analysis cancelled'); }
-}
-
 export function runRules(rules: readonly Rule[], context: RuleContext, options: RunnerOptions = {}): RunnerResult {
   const lookup = modelLookup(context.model);
   const suppressions = readSuppressions(context.model, rules, lookup);
