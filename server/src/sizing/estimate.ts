@@ -36,7 +36,7 @@ function estimateStage(model: DockerfileModel, stage: Stage, earlier: StageState
   const { base, apt } = estimateBase(stage, earlier, env);
   const layers: LayerEstimate[] = [];
   for (const instruction of stage.instructions) {
-    if (!instruction.onbuild) layers.push(estimateLayer(model, instruction, env, earlierEstimates, apt, writerIn(model, layers)));
+    if (!instruction.onbuild) layers.push(estimateLayer(model, stage, instruction, env, earlierEstimates, base, apt, writerIn(model, layers)));
   }
   const known = layers.filter((l) => l.figure !== null).map((l) => l.figure as Figure);
   const added = sumFigures(known, 'what this stage adds');
@@ -105,7 +105,7 @@ function writerIn(model: DockerfileModel, layers: readonly LayerEstimate[]): Ear
   };
 }
 
-function estimateLayer(model: DockerfileModel, instruction: Instruction, env: EngineEnv, earlier: readonly StageEstimate[], apt: AptContext | null, earlierWriter: EarlierWriter): LayerEstimate {
+function estimateLayer(model: DockerfileModel, stage: Stage, instruction: Instruction, env: EngineEnv, earlier: readonly StageEstimate[], base: BaseEstimate, apt: AptContext | null, earlierWriter: EarlierWriter): LayerEstimate {
   const line = instruction.range.start.line;
   if (metadataKeywords.has(instruction.keyword)) {
     return {
@@ -114,8 +114,11 @@ function estimateLayer(model: DockerfileModel, instruction: Instruction, env: En
       explanation: 'metadata only: adds no bytes',
     };
   }
-  const base = { instructionIndex: instruction.index, line, keyword: instruction.keyword, metadataOnly: false };
-  if (instruction.keyword === 'COPY' || instruction.keyword === 'ADD') return { ...base, ...estimateCopy(model, instruction, env.context, earlier) };
-  if (instruction.keyword === 'RUN') return { ...base, ...estimateRun(instruction, apt, earlierWriter) };
-  return { ...base, parts: [], figure: null, explanation: `unknown instruction ${instruction.keyword}` };
+  const layer = { instructionIndex: instruction.index, line, keyword: instruction.keyword, metadataOnly: false };
+  if (instruction.keyword === 'COPY' || instruction.keyword === 'ADD') return { ...layer, ...estimateCopy(model, instruction, env.context, earlier) };
+  if (instruction.keyword === 'RUN') {
+    const commands = instruction.shell?.commands ?? [];
+    return { ...layer, ...estimateRun({ model, stage, instruction, commands, base, apt, env, earlierWriter }) };
+  }
+  return { ...layer, parts: [], figure: null, explanation: `unknown instruction ${instruction.keyword}` };
 }

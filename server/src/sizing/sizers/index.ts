@@ -1,0 +1,13 @@
+/**
+ * The command sizers, asked in this order: the first that claims a command sizes it. Package managers
+ * come first so that, e.g., `pip install` is never mistaken for a no-op.
+ */
+import type { CommandSizer } from './types';
+import { aptSizer } from './apt';
+import { copyUpSizer, negligibleSizer } from './file-commands';
+
+export const commandSizers: readonly CommandSizer[] = [
+  aptSizer,
+  copyUpSizer,
+  negligibleSizer,
+];
