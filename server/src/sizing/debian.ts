@@ -172,6 +172,11 @@ export class DebianIndex {
     return this.pack.packages.length;
   }
 
+  /** The name of the row-th real package in name order (0 ≤ row < packageCount), for walking the index. */
+  packageNameAt(row: number): string | null {
+    return row >= 0 && row < this.pack.packages.length ? this.pack.names[row] : null;
+  }
+
   /** A real package of that name (not a virtual one). */
   has(name: string): boolean {
     const i = this.indexByName.get(name);
