@@ -7,12 +7,21 @@ import type { DockerfileModel, ParseProblem } from './model/types';
 import type { Finding, Rule, RuleSetting } from './rules/types';
 import { allRules } from './rules';
 import { runRules } from './rules/runner';
-import { estimateImage } from './sizing/estimate';
+import { estimateImage, SizingMemo } from './sizing/estimate';
 import type { ImageEstimate } from './sizing/types';
 import { emptyImageEstimate } from './sizing/lookup';
 import type { EngineEnv } from './engine-env';
 
 export { ParseCache };
+
+/**
+ * What one document's analyses reuse from the previous one: instruction parses (ParseCache) and the stage
+ * estimates whose inputs did not change. One per open document; a plain ParseCache (the CLI shares one
+ * across files) reuses parses only.
+ */
+export class AnalysisCache extends ParseCache {
+  readonly sizing = new SizingMemo();
+}
 
 export interface EngineConfig {
   /** Rule id → severity or 'off'. Unknown ids are reported in `Report.configProblems`. */
@@ -26,7 +35,7 @@ export interface EngineConfig {
 export interface AnalyzeOptions {
   config?: EngineConfig;
   env?: EngineEnv;
-  cache?: ParseCache;
+  cache?: ParseCache | AnalysisCache;
   cancelled?: () => boolean;
   /** Only these rules (tests and the rule tester). */
   rules?: readonly Rule[];
@@ -70,7 +79,7 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Report {
   const env = options.env ?? emptyEnv;
   let image: ImageEstimate;
   try {
-    image = estimateImage(model, env);
+    image = estimateImage(model, env, options.cache instanceof AnalysisCache ? options.cache.sizing : undefined);
   } catch (error) {
     internalErrors.push(`size estimate failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
     image = emptyImageEstimate(model.finalStageIndex);

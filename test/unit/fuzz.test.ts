@@ -6,11 +6,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { analyze, ParseCache, type Report } from '../../server/src/engine';
+import { analyze, AnalysisCache, ParseCache, type Report } from '../../server/src/engine';
+import type { DataPacks, EngineEnv } from '../../server/src/engine-env';
 import { applyEdits } from '../../server/src/text/edits';
 import type { Finding, Fix } from '../../server/src/rules/types';
 import { rangesOutside } from '../support/invariants';
 import { anyDockerfile, applyMutation, mutations, realisticDockerfiles, dockerfileText } from '../support/dockerfile-arbitraries';
+import { testEnv } from '../support/test-env';
+import { memoryContext } from '../support/memory-context';
+// @ts-expect-error: the benchmark's generator is plain JavaScript
+import { generateDockerfile } from '../../bench/generate.mjs';
 
 const scale = Number(process.env.FUZZ_RUNS ?? 1);
 const seed = process.env.FUZZ_SEED !== undefined ? Number(process.env.FUZZ_SEED) : 20260101;
@@ -109,4 +114,104 @@ test('incremental analysis after line-moving edits: chunks shifted up and down e
       assert.equal(observable(analyze(text, { ...options, cache })), observable(analyze(text, options)));
     }
   }), runs(150));
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// The whole-analysis cache: stage estimates reused while their inputs are unchanged.
+
+const packs = testEnv().data as DataPacks;
+/** Data packs as the language server sees them before the Debian packs have loaded. */
+const packsNotLoaded: DataPacks = { baseImages: () => packs.baseImages(), debian: () => null };
+const contextFiles = { 'requirements.txt': 120, 'curl.txt': 50, 'wget.txt': 70, 'package.json': '{"name":"app"}', 'src/app.py': 4000, '.env': 'TOKEN=1', 'node_modules/x/index.js': 900 };
+const sharedContext = memoryContext(contextFiles);
+/** Environments an analysis may see from one keystroke to the next (packs loading, context walked again…). */
+const environments: (() => EngineEnv)[] = [
+  () => ({ data: packs, context: sharedContext }),
+  () => ({ data: packs, context: sharedContext }),
+  () => ({ data: packs, context: memoryContext({ ...contextFiles, 'src/app.py': 9000 }) }),
+  () => ({ data: packsNotLoaded, context: sharedContext }),
+  () => ({ data: packs, context: null }),
+  () => ({ data: null, context: sharedContext }),
+];
+const generated = [40, 90].map((lines, i) => generateDockerfile(lines, 5 + i) as string);
+/** Stages that build on and copy from each other, so an edit in one changes the estimates of others. */
+const dependentStages = [
+  'ARG BASE=debian:bookworm-slim',
+  'FROM ${BASE} AS build',
+  'ARG TOOL=curl',
+  'RUN apt-get update && apt-get install -y --no-install-recommends $TOOL ca-certificates && mkdir -p /out && cp /usr/bin/curl /out/',
+  'COPY requirements.txt ${TOOL}.txt /out/',
+  'FROM build AS test',
+  'RUN apt-get install -y jq',
+  'FROM debian:bookworm-slim',
+  'COPY --from=build /out /opt/out',
+  'COPY --from=test / /snapshot',
+  'RUN --mount=type=bind,from=build,target=/b apt-get update && apt-get install -y git',
+  '',
+].join('\n');
+/** Build args given by the user, as the server and the CLI pass them. */
+const buildArgChoices: Record<string, string>[] = [{}, {}, { TOOL: 'wget' }, { BASE: 'python:3.12-slim', PY: '3.11' }];
+
+test('incremental analysis with an AnalysisCache (parses and stage estimates reused) equals a fresh analysis, as packs and contexts change', () => {
+  const edits = fc.array(fc.record({ batch: mutations, env: fc.nat({ max: environments.length - 1 }), buildArgs: fc.nat({ max: buildArgChoices.length - 1 }) }), { minLength: 1, maxLength: 6 });
+  fc.assert(fc.property(fc.oneof(fc.constantFrom(...realisticDockerfiles, ...generated, dependentStages), dockerfileText), edits, (start, steps) => {
+    const cache = new AnalysisCache();
+    let text = start;
+    analyze(text, { ...options, cache, env: environments[0]() });
+    for (const step of steps) {
+      for (const m of step.batch) text = applyMutation(text, m);
+      const env = environments[step.env]();
+      const config = { ...options.config, buildArgs: buildArgChoices[step.buildArgs] };
+      assert.equal(observable(analyze(text, { config, cache, env })), observable(analyze(text, { config, env })), JSON.stringify(text));
+    }
+  }), runs(100));
+});
+
+test('incremental analysis with an AnalysisCache after single-character edits at every kind of line equals a fresh analysis', () => {
+  // The editor's usual change: one character typed or deleted. Every line of the files, in turn.
+  const env = environments[0]();
+  for (const text of [generated[1], dependentStages]) {
+    const lines = text.split('\n');
+    const cache = new AnalysisCache();
+    analyze(text, { ...options, cache, env });
+    for (let line = 0; line < lines.length; line++) {
+      for (const at of text === dependentStages ? [3, 12, lines[line].length - 2] : [3]) {
+        if (at < 0 || at > lines[line].length) continue;
+        const typed = (line + at) % 2 === 0;
+        const edited = typed ? lines[line].slice(0, at) + 'x' + lines[line].slice(at) : lines[line].slice(0, at) + lines[line].slice(at + 1);
+        const changed = [...lines.slice(0, line), edited, ...lines.slice(line + 1)].join('\n');
+        assert.equal(observable(analyze(changed, { ...options, cache, env })), observable(analyze(changed, { ...options, env })), `line ${line + 1}: ${edited}`);
+      }
+    }
+  }
+});
+
+test('incremental analysis with an AnalysisCache equals a fresh analysis when only the build args change', () => {
+  const env = environments[0]();
+  const cache = new AnalysisCache();
+  for (const buildArgs of [...buildArgChoices, ...buildArgChoices.slice().reverse()]) {
+    const config = { ...options.config, buildArgs };
+    assert.equal(observable(analyze(dependentStages, { config, cache, env })), observable(analyze(dependentStages, { config, env })), JSON.stringify(buildArgs));
+  }
+});
+
+test('an edit in one stage estimates that stage and the stages built on it again, and reuses the others', () => {
+  const text = generated[1];
+  const cache = new AnalysisCache();
+  const env = environments[0]();
+  const first = analyze(text, { ...options, cache, env });
+  const stageCount = first.model.stages.length;
+  assert.ok(stageCount >= 4, `a generated file has several stages (${stageCount})`);
+  assert.equal(cache.sizing.estimatedStages, stageCount);
+  analyze(text, { ...options, cache, env });
+  assert.equal(cache.sizing.estimatedStages, 0, 'nothing changed: every stage reused');
+  // Type into the last stage's first RUN: only that stage (nothing builds on the last one) is estimated again.
+  const last = first.model.stages[stageCount - 1];
+  const run = last.instructions.find((i) => i.keyword === 'RUN');
+  assert.ok(run);
+  const lines = text.split('\n');
+  lines[run.range.start.line] += ' x';
+  const edited = analyze(lines.join('\n'), { ...options, cache, env });
+  assert.equal(cache.sizing.estimatedStages, 1);
+  assert.equal(observable(edited), observable(analyze(lines.join('\n'), { ...options, env })));
 });

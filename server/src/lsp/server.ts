@@ -12,7 +12,7 @@ import {
   type CodeAction, type Connection, type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyze, ParseCache, type Report } from '../engine';
+import { analyze, AnalysisCache, type Report } from '../engine';
 import type { EngineEnv } from '../engine-env';
 import { isSuppressionFix } from '../rules/runner';
 import type { RuleSetting } from '../rules/types';
@@ -26,7 +26,7 @@ import { imageJson, type ImageJson } from '../report/image-json';
 export const fixAllKind = `${CodeActionKind.SourceFixAll}.dockerfile-lean`;
 
 interface DocumentState {
-  cache: ParseCache;
+  cache: AnalysisCache;
   report: Report | null;
   reportVersion: number;
   scheduled: boolean;
@@ -119,7 +119,7 @@ export function startServer(connection: Connection, hooks: ServerHooks = {}): vo
   function stateOf(uri: string): DocumentState {
     let state = states.get(uri);
     if (!state) {
-      state = { cache: new ParseCache(), report: null, reportVersion: -1, scheduled: false };
+      state = { cache: new AnalysisCache(), report: null, reportVersion: -1, scheduled: false };
       states.set(uri, state);
     }
     return state;

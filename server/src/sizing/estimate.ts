@@ -19,12 +19,114 @@ const metadataKeywords = new Set(['ENV', 'ARG', 'LABEL', 'EXPOSE', 'CMD', 'ENTRY
 /** What a stage hands to stages built FROM it, besides its size. */
 interface StageState { estimate: StageEstimate; apt: AptContext | null }
 
-export function estimateImage(model: DockerfileModel, env: EngineEnv): ImageEstimate {
+/**
+ * The stage estimates of a document's previous analysis, reused while a stage's inputs are unchanged: a
+ * keystroke touches one stage, and re-sizing every apt install of the file on each one was most of an
+ * edit's cost. Owned by the caller (one per open document), like the parse cache.
+ *
+ * A stage's estimate may depend only on what `stageInputs` lists: its own instructions (their parse, as
+ * the identity of the parse cache's placed range, which stands for the chunk text and its line; and what
+ * the second pass resolved: index, expanded arguments, COPY --from), its FROM, the global ARGs and
+ * escape character, the states of the stages it builds on or copies from (by identity: a stage that was
+ * estimated again is a new object), the build context (by identity) and what it read from the data packs
+ * (asked again and compared by identity). A sizer that reads anything else from the model must add it
+ * there; the incremental-equals-fresh fuzz test is the check.
+ */
+export class SizingMemo {
+  private entries: (MemoEntry | undefined)[] = [];
+  /** Stages estimated (not reused) by the latest call, for tests and benchmarks. */
+  estimatedStages = 0;
+
+  /** @internal */ lookup(index: number, inputs: readonly unknown[], env: EngineEnv): StageState | null {
+    const entry = this.entries[index];
+    if (!entry || !sameInputs(entry.inputs, inputs)) return null;
+    for (const read of entry.reads) {
+      const member: unknown = env.data ? Reflect.get(env.data, read.method, env.data) : undefined;
+      if (typeof member !== 'function' || member.apply(env.data, read.args) !== read.value) return null;
+    }
+    return entry.state;
+  }
+
+  /** @internal */ store(index: number, inputs: unknown[], reads: DataRead[], state: StageState): void {
+    this.entries[index] = { inputs, reads, state };
+  }
+
+  /** @internal */ truncate(stageCount: number): void {
+    if (this.entries.length > stageCount) this.entries.length = stageCount;
+  }
+}
+
+interface MemoEntry { inputs: unknown[]; reads: DataRead[]; state: StageState }
+/** One call on the data packs and what it returned. */
+interface DataRead { method: string | symbol; args: unknown[]; value: unknown }
+
+function sameInputs(a: readonly unknown[], b: readonly unknown[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Everything a stage's estimate depends on, as values compared with ===; see SizingMemo. */
+function stageInputs(model: DockerfileModel, stage: Stage, states: readonly StageState[], env: EngineEnv): unknown[] {
+  const inputs: unknown[] = [
+    model.escapeChar, env.data !== null, env.context,
+    stage.name, stage.baseStage, stage.baseStage !== null ? states[stage.baseStage] : null, stage.scratch, stage.platform,
+    stage.fromInstruction.range, stage.fromInstruction.index, stage.from.expanded, stage.from.unresolved.length, ...stage.from.unresolved,
+    model.globalArgs.size,
+  ];
+  for (const [name, value] of model.globalArgs) inputs.push(name, value);
+  for (const instruction of stage.instructions) {
+    inputs.push(instruction.range, instruction.index, instruction.args.length);
+    for (const arg of instruction.args) inputs.push(arg.expanded);
+    const copy = instruction.copy;
+    if (copy) inputs.push(copy.from, copy.fromStage, copy.fromStage !== null ? states[copy.fromStage] ?? null : null);
+  }
+  return inputs;
+}
+
+/**
+ * The data packs as the stage sees them, noting every call (whatever packs the interface offers) so a
+ * reuse can ask again and check the answers are still the same objects.
+ */
+function recordingEnv(env: EngineEnv, reads: DataRead[]): EngineEnv {
+  const data = env.data;
+  if (!data) return env;
+  const recorder = new Proxy(data, {
+    get(target, key) {
+      const member: unknown = Reflect.get(target, key, target);
+      if (typeof member !== 'function') return member;
+      return (...args: unknown[]) => {
+        const value: unknown = member.apply(target, args);
+        reads.push({ method: key, args, value });
+        return value;
+      };
+    },
+  });
+  return { context: env.context, data: recorder };
+}
+
+export function estimateImage(model: DockerfileModel, env: EngineEnv, memo?: SizingMemo): ImageEstimate {
   const states: StageState[] = [];
   // Grown alongside `states`: copying the earlier estimates per stage was quadratic in stages.
   const stages: StageEstimate[] = [];
+  if (memo) {
+    memo.truncate(model.stages.length);
+    memo.estimatedStages = 0;
+  }
   for (const stage of model.stages) {
-    const state = estimateStage(model, stage, states, stages, env);
+    let state: StageState | null = null;
+    if (memo) {
+      const inputs = stageInputs(model, stage, states, env);
+      state = memo.lookup(stage.index, inputs, env);
+      if (!state) {
+        const reads: DataRead[] = [];
+        state = estimateStage(model, stage, states, stages, recordingEnv(env, reads));
+        memo.store(stage.index, inputs, reads, state);
+        memo.estimatedStages++;
+      }
+    } else {
+      state = estimateStage(model, stage, states, stages, env);
+    }
     states.push(state);
     stages.push(state.estimate);
   }
