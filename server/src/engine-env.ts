@@ -5,6 +5,8 @@
 import type { Figure } from './sizing/figure';
 import type { BaseImageData } from './sizing/base-images';
 import type { DebianIndex } from './sizing/debian';
+import type { NpmPackData } from './sizing/sizers/node-packages';
+import type { PythonWheelData } from './sizing/sizers/python-wheels';
 
 export interface ContextMeasurement {
   bytes: number;
@@ -24,12 +26,33 @@ export interface BuildContext {
   measure(source: string): ContextMeasurement | null;
   /** Whether a path (relative to the context root) exists and survives .dockerignore. */
   exists(path: string): boolean;
+  /**
+   * Text of one context file that survives .dockerignore (a lockfile, a requirements file), or null when it
+   * is missing, larger than `maxBytes`, a link, or unreadable. Never reads outside the context.
+   */
+  readText(path: string, maxBytes: number): string | null;
+  /**
+   * Files under a context folder whether or not .dockerignore sends them (e.g. the workspace's own
+   * node_modules, a stand-in for what an install in the image writes), paths relative to that folder;
+   * a bounded walk that never follows links. Null when the folder does not exist.
+   */
+  filesUnder(folder: string): FolderListing | null;
+}
+
+export interface FolderListing {
+  files: readonly { path: string; bytes: number }[];
+  /** True when the walk stopped at its time or entry limit, so the listing is partial. */
+  truncated: boolean;
 }
 
 /** Loaded lazily by the IO layer (server/src/io/data-packs.ts); the sizing modules define what the packs hold. */
 export interface DataPacks {
   baseImages(): BaseImageData | null;
   debian(release: string): DebianIndex | null;
+  /** Installed, tarball and metadata sizes of popular npm packages (server/data/npm-packages.json.gz). */
+  npmPackages?(): NpmPackData | null;
+  /** Wheel sizes of common heavy Python packages and the measured wheel → installed ratios. */
+  pythonWheels?(): PythonWheelData | null;
 }
 
 export interface EngineEnv {

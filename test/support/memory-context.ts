@@ -1,11 +1,13 @@
 import ignore from '@balena/dockerignore';
-import type { BuildContext } from '../../server/src/engine-env';
-import { contextFromSnapshot } from '../../server/src/io/build-context';
+import type { BuildContext, FolderListing } from '../../server/src/engine-env';
+import { contextFromSnapshot, type ContextReader } from '../../server/src/io/build-context';
 
 /**
  * A build context held in memory: path → size in bytes, or file content. It answers exactly as the real
  * one (server/src/io/build-context.ts) does: the same COPY source matching (globs included), and a
  * `.dockerignore` entry's patterns applied with Docker's rules (the same library, `!` exceptions too).
+ * `readText` gives the content of string entries; `filesUnder` lists every entry under a folder, ignored
+ * or not, as the disk reader does.
  */
 export function memoryContext(files: Record<string, number | string>, root = '/ctx'): BuildContext {
   const ignoreFile = files['.dockerignore'] ?? files['./.dockerignore'];
@@ -13,8 +15,18 @@ export function memoryContext(files: Record<string, number | string>, root = '/c
     ? ignoreFile.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'))
     : null;
   const matcher = ignore().add(patterns ?? []);
-  const entries = Object.entries(files)
-    .map(([path, v]) => ({ path: path.replace(/^\.?\//, ''), bytes: typeof v === 'number' ? v : Buffer.byteLength(v) }))
-    .filter((e) => !matcher.ignores(e.path));
-  return contextFromSnapshot({ root, files: entries, dockerignore: patterns, truncated: false, unreadable: 0, walkedAt: 0 });
+  const all = Object.entries(files).map(([path, v]) => ({ path: path.replace(/^\.?\//, ''), value: v, bytes: typeof v === 'number' ? v : Buffer.byteLength(v) }));
+  const entries = all.filter((e) => !matcher.ignores(e.path)).map(({ path, bytes }) => ({ path, bytes }));
+  const reader: ContextReader = {
+    readText(relativePath, maxBytes) {
+      const entry = all.find((e) => e.path === relativePath);
+      return entry && typeof entry.value === 'string' && entry.bytes <= maxBytes ? entry.value : null;
+    },
+    filesUnder(folder): FolderListing | null {
+      const prefix = folder === '' ? '' : `${folder}/`;
+      const inside = all.filter((e) => e.path.startsWith(prefix)).map((e) => ({ path: e.path.slice(prefix.length), bytes: e.bytes }));
+      return inside.length > 0 ? { files: inside, truncated: false } : null;
+    },
+  };
+  return contextFromSnapshot({ root, files: entries, dockerignore: patterns, truncated: false, unreadable: 0, walkedAt: 0 }, reader);
 }

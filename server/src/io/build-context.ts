@@ -4,10 +4,10 @@
  * exceptions). The walk is bounded in entries and time, never follows symbolic links (so it can never leave
  * the context), and skips unreadable entries. Results are cached per root and re-read when stale.
  */
-import { lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import ignore from '@balena/dockerignore';
-import type { BuildContext, ContextMeasurement } from '../engine-env';
+import type { BuildContext, ContextMeasurement, FolderListing } from '../engine-env';
 import { matchSegment, trimSlashes } from '../text/glob';
 
 export { matchSegment };
@@ -18,6 +18,9 @@ export interface WalkLimits {
 }
 
 export const defaultWalkLimits: WalkLimits = { maxEntries: 200_000, maxMilliseconds: 1500 };
+
+/** Limits for one folder listed past .dockerignore (node_modules can hold 100,000 files). */
+export const folderWalkLimits: WalkLimits = { maxEntries: 100_000, maxMilliseconds: 1000 };
 
 interface ContextFile { path: string; bytes: number }
 
@@ -104,7 +107,93 @@ export function sourceMatcher(source: string): (filePath: string) => boolean {
   };
 }
 
-export function contextFromSnapshot(snapshot: ContextSnapshot): BuildContext {
+/** How a context reads file contents and folders past .dockerignore: from disk, or from memory in tests. */
+export interface ContextReader {
+  readText(relativePath: string, maxBytes: number): string | null;
+  filesUnder(relativeFolder: string): FolderListing | null;
+}
+
+/** A context path without `./`, trailing slashes or `..` escapes; null when it would leave the context. */
+export function cleanContextPath(source: string): string | null {
+  const cleaned = trimSlashes(path.posix.normalize(source));
+  if (cleaned === '.' || cleaned === '') return '';
+  return cleaned === '..' || cleaned.startsWith('../') ? null : cleaned;
+}
+
+const folderListings = new WeakMap<ContextSnapshot, Map<string, FolderListing | null>>();
+
+/** Reads the context on disk: regular files only, never through a link, never outside the (real) root. */
+export function diskReader(snapshot: ContextSnapshot, limits: WalkLimits = folderWalkLimits): ContextReader {
+  const inside = (relative: string): string | null => {
+    const full = path.join(snapshot.root, relative);
+    try {
+      const realRoot = realpathSync(snapshot.root);
+      const real = realpathSync(full);
+      return real === realRoot || real.startsWith(realRoot + path.sep) ? full : null;
+    } catch {
+      return null;
+    }
+  };
+  return {
+    readText(relativePath, maxBytes) {
+      const full = inside(relativePath);
+      if (!full) return null;
+      try {
+        const stats = lstatSync(full);
+        if (!stats.isFile() || stats.size > maxBytes) return null;
+        return readFileSync(full, 'utf8');
+      } catch {
+        return null;
+      }
+    },
+    filesUnder(relativeFolder) {
+      let cache = folderListings.get(snapshot);
+      if (!cache) folderListings.set(snapshot, (cache = new Map()));
+      if (cache.has(relativeFolder)) return cache.get(relativeFolder) ?? null;
+      const full = inside(relativeFolder);
+      let listing: FolderListing | null = null;
+      try {
+        if (full && lstatSync(full).isDirectory()) listing = walkFolder(full, limits);
+      } catch {
+        listing = null;
+      }
+      cache.set(relativeFolder, listing);
+      return listing;
+    },
+  };
+}
+
+/** Every regular file (and link, at its own length) under `folder`, bounded like the context walk. */
+export function walkFolder(folder: string, limits: WalkLimits, now: () => number = Date.now): FolderListing {
+  const started = now();
+  const files: { path: string; bytes: number }[] = [];
+  let entries = 0;
+  const stack: string[] = [''];
+  while (stack.length > 0) {
+    const relativeDir = stack.pop() as string;
+    let names: string[];
+    try {
+      names = readdirSync(path.join(folder, relativeDir));
+    } catch {
+      continue;
+    }
+    for (const name of names) {
+      if (++entries > limits.maxEntries || now() - started > limits.maxMilliseconds) return { files, truncated: true };
+      const relative = relativeDir ? `${relativeDir}/${name}` : name;
+      let stats;
+      try {
+        stats = lstatSync(path.join(folder, relative));
+      } catch {
+        continue;
+      }
+      if (stats.isDirectory()) stack.push(relative);
+      else files.push({ path: relative, bytes: stats.isSymbolicLink() ? safeLinkLength(stats.size) : stats.isFile() ? stats.size : 0 });
+    }
+  }
+  return { files, truncated: false };
+}
+
+export function contextFromSnapshot(snapshot: ContextSnapshot, reader: ContextReader = diskReader(snapshot)): BuildContext {
   return {
     root: snapshot.root,
     dockerignore: snapshot.dockerignore,
@@ -124,6 +213,16 @@ export function contextFromSnapshot(snapshot: ContextSnapshot): BuildContext {
     exists(source: string): boolean {
       const matches = sourceMatcher(source);
       return snapshot.files.some((f) => matches(f.path));
+    },
+    readText(source: string, maxBytes: number): string | null {
+      const relative = cleanContextPath(source);
+      // Only a file the context sends: .dockerignore applies, as it does to the COPY that brings it in.
+      if (!relative || !snapshot.files.some((f) => f.path === relative)) return null;
+      return reader.readText(relative, maxBytes);
+    },
+    filesUnder(folder: string): FolderListing | null {
+      const relative = cleanContextPath(folder);
+      return relative === null ? null : reader.filesUnder(relative);
     },
   };
 }

@@ -9,6 +9,9 @@ import { gunzipSync } from 'node:zlib';
 import type { DataPacks } from '../engine-env';
 import { DebianIndex } from '../sizing/debian';
 import { isBaseImageData, type BaseImageData, type BaseImageEntry } from '../sizing/base-images';
+import type { NpmPackData } from '../sizing/sizers/node-packages';
+import type { PythonWheelData } from '../sizing/sizers/python-wheels';
+import { loadNpmPackData, loadPythonWheelData } from './package-packs';
 
 export interface PackLoad<T> {
   value: T | null;
@@ -96,6 +99,14 @@ export class FileDataPacks implements DataPacks {
     const expected = this.baseImages()?.images.some((e) => e.os === 'debian' && e.osRelease === release) ?? true;
     if (load.value === null && !expected && / not found: /.test(load.problem ?? '')) return null;
     return this.note(load);
+  }
+
+  npmPackages(): NpmPackData | null {
+    return this.note(loadNpmPackData(this.dataDir));
+  }
+
+  pythonWheels(): PythonWheelData | null {
+    return this.note(loadPythonWheelData(this.dataDir));
   }
 
   private note<T>(load: PackLoad<T>): T | null {

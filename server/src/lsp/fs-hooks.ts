@@ -23,6 +23,8 @@ export function fileSystemHooks(): ServerHooks {
 
   const deferred = (inner: DataPacks): DataPacks => ({
     baseImages: () => inner.baseImages(),
+    npmPackages: () => inner.npmPackages?.() ?? null,
+    pythonWheels: () => inner.pythonWheels?.() ?? null,
     debian(release) {
       if (loadedReleases.has(release)) return inner.debian(release);
       if (!pending.has(release)) {

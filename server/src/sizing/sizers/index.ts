@@ -5,9 +5,13 @@
 import type { CommandSizer } from './types';
 import { aptSizer } from './apt';
 import { copyUpSizer, negligibleSizer } from './file-commands';
+import { pythonSizer } from './python';
+import { nodeSizer } from './node';
 
 export const commandSizers: readonly CommandSizer[] = [
   aptSizer,
+  pythonSizer,
+  nodeSizer,
   copyUpSizer,
   negligibleSizer,
 ];
