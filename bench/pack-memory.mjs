@@ -38,7 +38,7 @@ const t4 = process.hrtime.bigint();
 const used = settle();
 const ms = (a, b) => Number(b - a) / 1e6;
 const mb = (x) => x / 1e6;
-const delta = (m) => ({ rss: mb(m.rss - before.rss), heapUsed: mb(m.heapUsed - before.heapUsed), external: mb(m.external + m.arrayBuffers - before.external - before.arrayBuffers) });
+const delta = (m) => ({ rss: mb(m.rss - before.rss), heapUsed: mb(m.heapUsed - before.heapUsed), external: mb(m.external - before.external) });
 console.log(JSON.stringify({
   packages: index.packageCount, loadMs: ms(t0, t1), essentialMs: ms(t2, t3), closureMs: ms(t3, t4),
   essentialCount: essential.size, curlCount: curl.packages.length,

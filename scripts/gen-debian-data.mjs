@@ -1,18 +1,26 @@
-// Regenerates the Debian package data packs, server/data/debian-<release>-amd64.json.gz, from Debian's own
-// indexes: `apt-get update` into a private folder (the machine's apt configuration and lists are not
-// touched), then the Packages files of <release>, <release>-updates and <release>-security (main, amd64).
-// It also measures, on a sample of real .deb files, how much of Installed-Size a -slim image skips
-// (docs, man pages, locales: debuerreotype's dpkg path-exclude list), so the engine can adjust for slim bases.
+// Regenerates the Debian package data packs, server/data/debian-<release>-amd64.pack (the binary format of
+// server/src/sizing/debian-pack.ts), from Debian's own indexes: `apt-get update` into a private folder (the
+// machine's apt configuration and lists are not touched), then the Packages files of <release>,
+// <release>-updates and <release>-security (main, amd64). It also measures, on a sample of real .deb files,
+// how much of Installed-Size a -slim image skips (docs, man pages, locales: debuerreotype's dpkg
+// path-exclude list), so the engine can adjust for slim bases.
 //
 //   node scripts/gen-debian-data.mjs [--release bookworm]... [--mirror URL] [--security-mirror URL]
 //                                    [--no-slim-sample | --reuse-slim-from DIR] [--out DIR]
+//   node scripts/gen-debian-data.mjs --from-json DIR [--release bookworm]... [--out DIR]
+//        converts the JSON packs of earlier versions (DIR/debian-<release>-amd64.json.gz) without downloading
 import { execFileSync, execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, mkdirSync, writeFileSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { gzipSync, gunzipSync } from 'node:zlib';
+import { gunzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { tsImport } from 'tsx/esm/api';
+
+// The pack format and Debian's version order come from the engine's own sources, so the two cannot drift.
+const { encodeDebianPack, decodeDebianPack, isDebianPack } = await tsImport('../server/src/sizing/debian-pack.ts', import.meta.url);
+const { compareDebianVersions } = await tsImport('../server/src/sizing/debian-version.ts', import.meta.url);
 
 const execFileAsync = promisify(execFile);
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
@@ -26,6 +34,7 @@ const outDir = path.resolve(option('--out', path.join(root, 'server', 'data')));
 const measureSlim = !args.includes('--no-slim-sample');
 // Reuse the slim measurements of packs in DIR (same release) instead of downloading the sample again.
 const reuseSlimFrom = option('--reuse-slim-from', null);
+const fromJson = option('--from-json', null);
 
 /**
  * What a -slim image's dpkg skips: debuerreotype's scripts/.slimify-excludes and .slimify-includes, written to
@@ -75,7 +84,7 @@ async function generate(release) {
         count++;
         // -updates and -security come later; the newest version wins whichever file it is in.
         const previous = packages.get(fields.Package);
-        if (!previous || compareVersions(fields.Version, previous.Version) > 0) packages.set(fields.Package, fields);
+        if (!previous || compareDebianVersions(fields.Version ?? '', previous.Version ?? '') > 0) packages.set(fields.Package, fields);
       }
       sources.push({
         suite: /^Suite: (.+)$/m.exec(releaseText)?.[1] ?? file.replace(/^.*_dists_([^_]+)_.*$/, '$1'),
@@ -86,16 +95,32 @@ async function generate(release) {
       });
     }
     const pack = compact(release, packages, sources);
-    if (reuseSlimFrom) pack.slim = reuseSlim(pack, path.join(reuseSlimFrom, `debian-${release}-amd64.json.gz`));
+    if (reuseSlimFrom) pack.slim = reuseSlim(pack, path.join(reuseSlimFrom, `debian-${release}-amd64.pack`));
     else if (measureSlim) pack.slim = await measureSlimSample(pack, packages, work, aptOptions);
-    mkdirSync(outDir, { recursive: true });
-    const target = path.join(outDir, `debian-${release}-amd64.json.gz`);
-    const gz = gzipSync(JSON.stringify(pack), { level: 9 });
-    writeFileSync(target, gz);
-    console.log(`gen-debian-data: ${release}: ${pack.packages.length} packages, ${pack.names.length} names -> ${path.relative(root, target)} (${(gz.length / 1e6).toFixed(2)} MB gz)`);
+    writePack(pack);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/** Encodes a pack, reads it back as the engine will (a pack that does not decode is never written), writes it. */
+function writePack(pack) {
+  const bytes = encodeDebianPack(pack);
+  const check = decodeDebianPack(bytes);
+  if (check.problem) throw new Error(`the encoded ${pack.release} pack does not decode: ${check.problem}`);
+  mkdirSync(outDir, { recursive: true });
+  const target = path.join(outDir, `debian-${pack.release}-amd64.pack`);
+  writeFileSync(target, bytes);
+  console.log(`gen-debian-data: ${pack.release}: ${pack.packages.length} packages, ${pack.names.length} names -> ${path.relative(root, target)} (${(bytes.length / 1e6).toFixed(2)} MB)`);
+}
+
+/** A JSON pack of earlier versions (format 1, gzipped), converted as it is: same data, same generation date. */
+function convertJsonPack(release, dir) {
+  const file = path.join(dir, `debian-${release}-amd64.json.gz`);
+  const pack = JSON.parse(gunzipSync(readFileSync(file)).toString('utf8'));
+  if (!isDebianPack(pack)) throw new Error(`${file} is not a format-1 JSON Debian pack`);
+  console.log(`gen-debian-data: converting ${file} (generated ${pack.generated})`);
+  writePack(pack);
 }
 
 /** apt-get options that keep sources, lists, cache and status in `work`: the machine's apt setup is only read for keys. */
@@ -149,10 +174,11 @@ function parseStanza(stanza) {
 }
 
 /**
- * Pack format 1. names[i] for i < packages.length is the real package packages[i]; later names are virtual or
- * absent packages that only appear in relations. A relation list is a list of alternative groups of name
- * indexes, ~index when the alternative (or Provides) carries a version; the versions themselves, arch
- * qualifiers (:any) and profiles are dropped (we size installs, we do not solve version conflicts).
+ * The pack's content as plain data (DebianPack in server/src/sizing/debian-pack.ts), which writePack encodes.
+ * names[i] for i < packages.length is the real package packages[i]; later names are virtual or absent packages
+ * that only appear in relations. A relation list is a list of alternative groups of name indexes, ~index when
+ * the alternative (or Provides) carries a version; the versions themselves, arch qualifiers (:any) and
+ * profiles are dropped (we size installs, we do not solve version conflicts).
  */
 function compact(release, packages, sources) {
   const realNames = [...packages.keys()].sort();
@@ -330,17 +356,19 @@ async function measureSlimSample(pack, packages, work, aptOptions) {
 
 const round4 = (x) => Math.round(x * 1e4) / 1e4;
 
-/** The slim block of an earlier pack, its package indexes mapped to this pack's by name. */
+/** The slim measurements of an earlier pack (binary format), its package rows mapped to this pack's by name. */
 function reuseSlim(pack, file) {
-  const old = JSON.parse(gunzipSync(readFileSync(file)).toString('utf8'));
-  if (!old.slim) throw new Error(`${file} has no slim measurements to reuse`);
+  const old = decodeDebianPack(readFileSync(file));
+  if (old.problem) throw new Error(`${file}: ${old.problem}`);
+  if (!old.data.meta.slim) throw new Error(`${file} has no slim measurements to reuse`);
   const indexOf = new Map(pack.names.slice(0, pack.packages.length).map((n, i) => [n, i]));
-  const measured = old.slim.measured.flatMap(([i, content, slim]) => {
-    const now = indexOf.get(old.names[i]);
-    return now === undefined ? [] : [[now, content, slim]];
+  const { measuredRows, measuredContent, measuredSlim, names } = old.data;
+  const measured = [...measuredRows].flatMap((row, k) => {
+    const now = indexOf.get(names.at(row));
+    return now === undefined ? [] : [[now, measuredContent[k], measuredSlim[k]]];
   }).sort((a, b) => a[0] - b[0]);
-  console.log(`gen-debian-data: reusing ${measured.length} slim measurements from ${file} (measured ${old.slim.measuredAt})`);
-  return { ...old.slim, measured, reusedFrom: path.basename(file) };
+  console.log(`gen-debian-data: reusing ${measured.length} slim measurements from ${file} (measured ${old.data.meta.slim.measuredAt})`);
+  return { ...old.data.meta.slim, measured, reusedFrom: path.basename(file) };
 }
 
 /** Sums a `dpkg-deb -c` listing: all content, and what survives the slim excludes. */
@@ -365,39 +393,8 @@ function slimSkips(file) {
   return excludeRes.some((re) => re.test(file)) && !includeRes.some((re) => re.test(file));
 }
 
-/** Debian version order (deb-version(7)): epoch, then upstream and revision compared with dpkg's rules. */
-function compareVersions(a = '', b = '') {
-  const split = (v) => {
-    const colon = v.indexOf(':');
-    const epoch = colon >= 0 ? Number(v.slice(0, colon)) : 0;
-    const rest = colon >= 0 ? v.slice(colon + 1) : v;
-    const dash = rest.lastIndexOf('-');
-    return [epoch, dash >= 0 ? rest.slice(0, dash) : rest, dash >= 0 ? rest.slice(dash + 1) : ''];
-  };
-  const order = (c) => (c === '~' ? -1 : c === '' ? 0 : /[A-Za-z]/.test(c) ? c.charCodeAt(0) : c.charCodeAt(0) + 256);
-  const part = (x, y) => {
-    let i = 0; let j = 0;
-    while (i < x.length || j < y.length) {
-      while ((i < x.length && !/\d/.test(x[i])) || (j < y.length && !/\d/.test(y[j]))) {
-        const cx = i < x.length && !/\d/.test(x[i]) ? x[i] : '';
-        const cy = j < y.length && !/\d/.test(y[j]) ? y[j] : '';
-        const d = order(cx) - order(cy);
-        if (d !== 0) return d;
-        if (cx) i++;
-        if (cy) j++;
-      }
-      let nx = ''; let ny = '';
-      while (i < x.length && /\d/.test(x[i])) nx += x[i++];
-      while (j < y.length && /\d/.test(y[j])) ny += y[j++];
-      const d = Number(nx || 0) - Number(ny || 0);
-      if (d !== 0) return d;
-    }
-    return 0;
-  };
-  const [ea, ua, ra] = split(a);
-  const [eb, ub, rb] = split(b);
-  return ea - eb || part(ua, ub) || part(ra, rb);
-}
-
 // Last, so every constant above is initialised before the first await.
-for (const release of releases.length ? releases : ['bookworm', 'trixie']) await generate(release);
+for (const release of releases.length ? releases : ['bookworm', 'trixie']) {
+  if (fromJson) convertJsonPack(release, path.resolve(fromJson));
+  else await generate(release);
+}

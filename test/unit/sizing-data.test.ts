@@ -65,8 +65,8 @@ test('smaller variants of the same version are offered, biggest saving first', (
 test('a corrupt or missing pack is reported and treated as absent, never thrown', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'lean-data-'));
   writeFileSync(path.join(dir, 'base-images.json'), '{ not json');
-  writeFileSync(path.join(dir, 'debian-bookworm-amd64.json.gz'), gzipSync('{"format": 2}'));
-  writeFileSync(path.join(dir, 'debian-trixie-amd64.json.gz'), 'not gzip');
+  writeFileSync(path.join(dir, 'debian-bookworm-amd64.pack'), gzipSync('{"format": 2}'));
+  writeFileSync(path.join(dir, 'debian-trixie-amd64.pack'), 'DLDEBPK\n');
   const broken = new FileDataPacks(dir);
   assert.equal(broken.baseImages(), null);
   assert.equal(broken.debian('bookworm'), null);

@@ -1,9 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync, copyFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { DEBIAN_PACK_FORMAT } from '../../server/src/sizing/debian-pack';
 import { DebianIndex, compareDebianVersions, isDebianPack, parseRequestedPackage, versionSatisfies, type DebianPack, type PackageRow } from '../../server/src/sizing/debian';
 import { resolveBaseImage } from '../../server/src/sizing/base-images';
 import { FileDataPacks, clearDataPackCache, findDataDir, loadBaseImageData, loadDebianIndex } from '../../server/src/io/data-packs';
@@ -46,7 +47,7 @@ function pack(rows: Record<string, [number, string[][], string[][], string[][], 
   return { format: 1, release: 'test', arch: 'amd64', generated: '2026-01-01T00:00:00Z', sources: [], sections: ['misc'], names, packages };
 }
 
-const toy = new DebianIndex(pack({
+const toy = DebianIndex.fromPack(pack({
   app: [10, [], [['liba'], ['mta'], ['first', 'second']], [['docs'], ['nowhere']], []],
   liba: [20, [['libc']], [['libb']], [], []],
   libb: [30, [], [['liba']], [], []],          // cycle: liba ↔ libb
@@ -63,7 +64,7 @@ const toy = new DebianIndex(pack({
   unversioned: [5, [], [], [], ['virt']],
   versionedprov: [6, [], [], [], ['~virt']],
   broken: [7, [], [['absent']], [], []],
-}));
+}))!;
 
 test('toy pack: closure follows Pre-Depends and Depends, ends on cycles, sums Installed-Size', () => {
   const c = toy.closure(['app'], { withRecommends: false, installed: new Set() });
@@ -116,7 +117,7 @@ test('versioned Provides: kept versions decide whether they meet the constraint'
   const bundler = p.names.indexOf('bundler');
   p.providedVersions = { [`${bundler}:${p.names.indexOf('oldlib')}`]: '11.1.0', [`${bundler}:${p.names.indexOf('newlib')}`]: '1.10.2' };
   p.relationConstraints = { [row]: { [p.names.indexOf('oldlib')]: '>= 3.0-6', [p.names.indexOf('newlib')]: '>= 2.0.1~' } };
-  const c = new DebianIndex(p).closure(['dependent'], { withRecommends: false, installed: new Set(['bundler']) });
+  const c = DebianIndex.fromPack(p)!.closure(['dependent'], { withRecommends: false, installed: new Set(['bundler']) });
   assert.deepEqual(c.packages, ['dependent', 'newlib'], 'oldlib is met by bundler\'s 11.1.0; newlib 1.10.2 is too old');
 });
 
@@ -303,24 +304,29 @@ test('the data folder is found walking up from the sources and from the bundle',
   assert.equal(findDataDir(path.join(root, 'a', 'b')), path.join(root, 'server', 'data'));
 });
 
-test('a pack is parsed once per process', () => {
+test('a pack is read once per process', () => {
   assert.equal(loadDebianIndex('bookworm').value, loadDebianIndex('bookworm').value);
   assert.equal(new FileDataPacks().debian('bookworm'), loadDebianIndex('bookworm').value);
 });
 
 test('corrupt, wrong-format and missing packs give null and a problem message, never an exception', () => {
   clearDataPackCache();
+  const real = readFileSync(path.join(repoRoot, 'server', 'data', 'debian-trixie-amd64.pack'));
+  const otherVersion = Buffer.from(real);
+  otherVersion.writeUInt32LE(DEBIAN_PACK_FORMAT + 1, 8);
   const root = dataDirWith({
-    'debian-bookworm-amd64.json.gz': Buffer.from('not gzip at all'),
-    'debian-trixie-amd64.json.gz': gzipSync(JSON.stringify({ format: 1, release: 'trixie', names: 'oops' })),
-    'debian-forky-amd64.json.gz': gzipSync('{"format": 1, "release": "fo'),
+    'debian-bookworm-amd64.pack': Buffer.from('not a pack at all, not even close'),
+    'debian-trixie-amd64.pack': real.subarray(0, real.length >> 1),
+    'debian-forky-amd64.pack': otherVersion,
+    'debian-sid-amd64.json.gz': gzipSync('{"format": 1}'),
   });
   const dir = path.join(root, 'server', 'data');
-  const corrupt = loadDebianIndex('bookworm', dir);
-  assert.equal(corrupt.value, null);
-  assert.match(corrupt.problem ?? '', /corrupt or unreadable/);
-  assert.match(loadDebianIndex('trixie', dir).problem ?? '', /not in the expected format/);
-  assert.match(loadDebianIndex('forky', dir).problem ?? '', /corrupt or unreadable/);
+  const wrong = loadDebianIndex('bookworm', dir);
+  assert.equal(wrong.value, null);
+  assert.match(wrong.problem ?? '', /not in the expected format \(binary pack format \d+\).*no DLDEBPK signature.*npm run data/);
+  assert.match(loadDebianIndex('trixie', dir).problem ?? '', /corrupt or unreadable: .*debian-trixie-amd64\.pack: array \w+ missing or out of the file's bounds/);
+  assert.match(loadDebianIndex('forky', dir).problem ?? '', new RegExp(`not in the expected format .*pack format ${DEBIAN_PACK_FORMAT + 1}, this version reads format ${DEBIAN_PACK_FORMAT}`));
+  assert.match(loadDebianIndex('sid', dir).problem ?? '', /not found: .*debian-sid-amd64\.pack/, 'a JSON pack of earlier versions is not read');
   assert.match(loadDebianIndex('bullseye', dir).problem ?? '', /not found/);
   assert.match(loadDebianIndex('../etc', dir).problem ?? '', /no Debian data pack/);
   assert.match(loadDebianIndex('bookworm', null).problem ?? '', /data folder/);

@@ -1,13 +1,14 @@
 /**
- * Loads the data packs of server/data lazily, on first use (never at start-up), once per process: a pack
- * is a few MB of JSON, so it is gunzipped and parsed once and shared by every document. A missing or corrupt
- * pack is not an error for the caller: it gets null and a problem message, and estimates say "no data".
+ * Loads the data packs of server/data lazily, on first use (never at start-up), once per process, shared by
+ * every document: base-images.json is parsed; a Debian pack (debian-<release>-amd64.pack, a few MB of
+ * binary) is read into one buffer that the index works on in place. A missing or corrupt pack is not an
+ * error for the caller: it gets null and a problem message, and estimates say "no data".
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import type { DataPacks } from '../engine-env';
 import { DebianIndex } from '../sizing/debian';
+import { DEBIAN_PACK_FORMAT } from '../sizing/debian-pack';
 import { isBaseImageData, type BaseImageData, type BaseImageEntry } from '../sizing/base-images';
 import type { NpmPackData } from '../sizing/sizers/node-packages';
 import type { PythonWheelData } from '../sizing/sizers/python-wheels';
@@ -42,7 +43,10 @@ export function clearDataPackCache(): void {
   cache.clear();
 }
 
-function loadOnce<T>(file: string, decode: (raw: unknown) => T | null, what: string): PackLoad<T> {
+/** What a decoder makes of a file's bytes: the value, or why not (a wrong format, or a damaged file). */
+type Decoded<T> = { value: T; problem: null } | { value: null; problem: string; kind: 'format' | 'corrupt' };
+
+function loadOnce<T>(file: string, decode: (bytes: Buffer) => Decoded<T>, what: string, format: string): PackLoad<T> {
   const cached = cache.get(file);
   if (cached) return cached as PackLoad<T>;
   let result: PackLoad<T>;
@@ -50,12 +54,12 @@ function loadOnce<T>(file: string, decode: (raw: unknown) => T | null, what: str
     if (!existsSync(file)) {
       result = { value: null, problem: `${what} not found: ${file}` };
     } else {
-      const raw = readFileSync(file);
-      const text = (file.endsWith('.gz') ? gunzipSync(raw) : raw).toString('utf8');
-      const value = decode(JSON.parse(text));
-      result = value === null
-        ? { value: null, problem: `${what} is not in the expected format (format 1): ${file}; regenerate it with npm run data` }
-        : { value, problem: null };
+      const decoded = decode(readFileSync(file));
+      result = decoded.problem === null
+        ? { value: decoded.value, problem: null }
+        : decoded.kind === 'format'
+          ? { value: null, problem: `${what} is not in the expected format (${format}): ${file}: ${decoded.problem}; regenerate it with npm run data` }
+          : { value: null, problem: `${what} is corrupt or unreadable: ${file}: ${decoded.problem}` };
     }
   } catch (error) {
     result = { value: null, problem: `${what} is corrupt or unreadable: ${file}: ${(error as Error).message}` };
@@ -66,13 +70,26 @@ function loadOnce<T>(file: string, decode: (raw: unknown) => T | null, what: str
 
 export function loadBaseImageData(dataDir: string | null = findDataDir()): PackLoad<BaseImageData> {
   if (!dataDir) return { value: null, problem: 'data folder (server/data with base-images.json) not found' };
-  return loadOnce(path.join(dataDir, 'base-images.json'), (raw) => (isBaseImageData(raw) ? raw : null), 'base image data');
+  const decode = (bytes: Buffer): Decoded<BaseImageData> => {
+    const raw: unknown = JSON.parse(bytes.toString('utf8'));
+    return isBaseImageData(raw) ? { value: raw, problem: null } : { value: null, problem: 'unexpected shape', kind: 'format' };
+  };
+  return loadOnce(path.join(dataDir, 'base-images.json'), decode, 'base image data', 'format 1');
+}
+
+/** The file a release's Debian pack is read from. */
+export function debianPackFile(release: string, dataDir: string): string {
+  return path.join(dataDir, `debian-${release}-amd64.pack`);
 }
 
 export function loadDebianIndex(release: string, dataDir: string | null = findDataDir()): PackLoad<DebianIndex> {
   if (!/^[a-z]+$/.test(release)) return { value: null, problem: `no Debian data pack for '${release}'` };
   if (!dataDir) return { value: null, problem: 'data folder (server/data with base-images.json) not found' };
-  return loadOnce(path.join(dataDir, `debian-${release}-amd64.json.gz`), (raw) => DebianIndex.fromPack(raw), `Debian ${release} data pack`);
+  const decode = (bytes: Buffer): Decoded<DebianIndex> => {
+    const load = DebianIndex.fromBytes(bytes);
+    return load.index ? { value: load.index, problem: null } : { value: null, problem: load.problem, kind: load.kind };
+  };
+  return loadOnce(debianPackFile(release, dataDir), decode, `Debian ${release} data pack`, `binary pack format ${DEBIAN_PACK_FORMAT}`);
 }
 
 /**
