@@ -110,3 +110,10 @@ test('parse cache: an edit re-parses only the touched instruction and results eq
   assert.equal(strip(incremental), strip(full));
   assert.equal(cache.size, 52);
 });
+
+test('broken heredoc text that dockerfile-ast cannot read (it throws) parses without heredocs instead of failing', () => {
+  // A `<<` chunk whose continuation ends in a comment holding another `<<`: dockerfile-ast's getHeredocs throws here.
+  const model = parseDockerfile('<<x\na \\\n#\\<<E\n');
+  assert.ok(model.instructions.length > 0);
+  assert.ok(model.instructions.every((i) => i.heredocs.length === 0));
+});

@@ -22,29 +22,35 @@ interface CachedInstruction {
 }
 
 /**
- * Cache of chunk parses keyed by escape character + chunk text. Owned by the caller (one per open
+ * Cache of chunk parses keyed by escape character and chunk text. Owned by the caller (one per open
  * document in the server) so nothing in the engine holds module-level state.
  *
  * Each entry also keeps its instructions already moved to the lines where the chunk sits (the same text,
  * e.g. `USER app`, can sit at many lines): most keystrokes move no chunk, and re-shifting every range of
  * every instruction was most of the cost of an edit in a large file.
+ *
+ * One map per escape character, keyed by the chunk text itself: a key joined from both was a new string
+ * per chunk per keystroke, and hashing it copied the whole document's text every time.
  */
 export class ParseCache {
-  private entries = new Map<string, CacheEntry>();
-  private generation = new Set<string>();
-  /** Counts parses; a placement not used by the latest parse is dropped by `sweep`. */
+  private readonly byEscape = new Map<string, Map<string, CacheEntry>>();
+  /** Counts parses; an entry or placement not used by the latest parse is dropped by `sweep`. */
   private parseNumber = 0;
 
-  get(key: string): CacheEntry | undefined {
-    const hit = this.entries.get(key);
-    if (hit) this.generation.add(key);
+  get(escapeChar: string, text: string): CacheEntry | undefined {
+    const hit = this.byEscape.get(escapeChar)?.get(text);
+    if (hit) hit.usedBy = this.parseNumber;
     return hit;
   }
 
-  set(key: string, parsed: CachedInstruction[]): CacheEntry {
-    const entry: CacheEntry = { parsed, placements: new Map() };
-    this.entries.set(key, entry);
-    this.generation.add(key);
+  set(escapeChar: string, text: string, parsed: CachedInstruction[]): CacheEntry {
+    const entry: CacheEntry = { parsed, placements: new Map(), usedBy: this.parseNumber };
+    let entries = this.byEscape.get(escapeChar);
+    if (!entries) {
+      entries = new Map();
+      this.byEscape.set(escapeChar, entries);
+    }
+    entries.set(text, entry);
     return entry;
   }
 
@@ -65,21 +71,29 @@ export class ParseCache {
 
   /** Drops entries the last parse did not use, so memory follows the document, not its history. */
   sweep(): void {
-    for (const [key, entry] of this.entries) {
-      if (!this.generation.has(key)) { this.entries.delete(key); continue; }
-      for (const [line, placement] of entry.placements) if (placement.usedBy !== this.parseNumber) entry.placements.delete(line);
+    for (const entries of this.byEscape.values()) {
+      for (const [text, entry] of entries) {
+        if (entry.usedBy !== this.parseNumber) { entries.delete(text); continue; }
+        if (entry.placements.size > 1) {
+          for (const [line, placement] of entry.placements) if (placement.usedBy !== this.parseNumber) entry.placements.delete(line);
+        }
+      }
     }
-    this.generation.clear();
     this.parseNumber++;
   }
 
-  get size(): number { return this.entries.size; }
+  get size(): number {
+    let size = 0;
+    for (const entries of this.byEscape.values()) size += entries.size;
+    return size;
+  }
 }
 
 interface CacheEntry {
   parsed: CachedInstruction[];
   /** Start line → the parse shifted there. */
   placements: Map<number, Placement>;
+  usedBy: number;
 }
 
 interface Placement {
@@ -103,8 +117,7 @@ export function parseDockerfile(text: string, options: ParseOptions = {}): Docke
   const cache = options.cache ?? new ParseCache();
   for (const chunk of split.chunks) {
     const chunkText = text.slice(lineStarts[chunk.startLine], lineEndOffset(text, lineStarts, chunk.endLine));
-    const key = split.escapeChar + '\u0000' + chunkText;
-    const entry = cache.get(key) ?? cache.set(key, parseChunk(chunkText, chunk, split.escapeChar));
+    const entry = cache.get(split.escapeChar, chunkText) ?? cache.set(split.escapeChar, chunkText, parseChunk(chunkText, chunk, split.escapeChar));
     const placed = cache.place(entry, chunk.startLine);
     for (const instruction of placed.instructions) {
       // The second pass sets `index`, `stageIndex` and `copy` on this fresh object, and replaces `args`
@@ -238,7 +251,7 @@ function convertInstruction(ast: AstInstruction, onbuild: boolean, chunkLines: s
     getOpeningBracket?: () => unknown;
   };
   const flags: Flag[] = (anyAst.getFlags?.() ?? []).map((f) => ({ name: f.getName(), value: f.getValue(), range: f.getRange() }));
-  const heredocs: Heredoc[] = (anyAst.getHeredocs?.() ?? []).map((h) => {
+  const heredocs: Heredoc[] = astHeredocs(anyAst).map((h) => {
     const contentRange = h.getContentRange();
     return {
       delimiter: h.getName(),
@@ -267,6 +280,15 @@ function convertInstruction(ast: AstInstruction, onbuild: boolean, chunkLines: s
     instruction.mounts = mountFlags.map((f) => parseMount(f.getOptions().map((o) => [o.getName(), o.getValue()])));
   }
   return instruction;
+}
+
+/** dockerfile-ast's heredocs; it throws on some broken `<<` text, which then simply has none. */
+function astHeredocs(ast: { getHeredocs?: () => { getName(): string; getContentRange(): Range | null; getDelimiterRange(): Range | null }[] }) {
+  try {
+    return ast.getHeredocs?.() ?? [];
+  } catch {
+    return [];
+  }
 }
 
 function parseMount(options: [string, string | null][]): Mount {
@@ -404,9 +426,15 @@ function resolveContext(
     return index !== undefined && index < before ? index : null;
   };
 
+  const expand = (value: string) => expandVariables(value, scope, escapeChar);
+  /** A stage's range ends with its last instruction; set once per stage, not per instruction. */
+  const closeStage = (stage: Stage | null) => {
+    const last = stage?.instructions[stage.instructions.length - 1];
+    if (stage && last) stage.range = { start: stage.range.start, end: last.range.end };
+  };
   for (const instruction of instructions) {
-    const expand = (value: string) => expandVariables(value, scope, escapeChar);
     if (instruction.keyword === 'FROM' && !instruction.onbuild) {
+      closeStage(current);
       const args = instruction.args;
       const imageArg = args[0];
       const asIndex = args.findIndex((a, i) => i > 0 && a.value.toUpperCase() === 'AS');
@@ -454,13 +482,20 @@ function resolveContext(
     }
     instruction.stageIndex = current.index;
     current.instructions.push(instruction);
-    current.range = { start: current.range.start, end: instruction.range.end };
     if (instruction.onbuild) continue;
-    // Args are shared with the parse cache: replace them, never write into them.
-    const expanded = instruction.args.map((arg) => expand(arg.value).value);
-    if (expanded.some((value, i) => value !== instruction.args[i].expanded)) {
-      instruction.args = instruction.args.map((arg, i) => ({ ...arg, expanded: expanded[i] }));
+    // Args are shared with the parse cache: replace them, never write into them. Only text with a `$`
+    // can expand (a cached argument's `expanded` is its text).
+    const args = instruction.args;
+    let replaced: Arg[] | null = null;
+    for (let i = 0; i < args.length; i++) {
+      if (!args[i].value.includes('$')) continue;
+      const value = expand(args[i].value).value;
+      if (value !== args[i].expanded) {
+        replaced ??= args.slice();
+        replaced[i] = { ...args[i], expanded: value };
+      }
     }
+    if (replaced) instruction.args = replaced;
     if (instruction.keyword === 'ARG') {
       for (const [key, value] of parseAssignments(instruction.args.map((a) => a.value), false)) {
         const given = buildArgs?.get(key);
@@ -483,6 +518,7 @@ function resolveContext(
     }
   }
 
+  closeStage(current);
   const finalStageIndex = stages.length > 0 ? stages.length - 1 : null;
   return {
     text,

@@ -34,8 +34,9 @@ const heredocPattern = /<<(-?)\s*(["']?)([A-Za-z_][A-Za-z0-9_.-]*)\2/g;
 const heredocKeywords = new Set(['RUN', 'COPY', 'ADD']);
 
 export function splitLines(text: string): string[] {
-  // \r\n, lone \r and \n all end a line, as in VS Code and LSP positions.
-  return text.split(/\r\n|\r|\n/);
+  // \r\n, lone \r and \n all end a line, as in VS Code and LSP positions. Most files have no \r, and a
+  // plain split is several times faster than the pattern.
+  return text.includes('\r') ? text.split(/\r\n|\r|\n/) : text.split('\n');
 }
 
 export function splitInstructions(lines: readonly string[]): SplitResult {
@@ -52,40 +53,51 @@ export function splitInstructions(lines: readonly string[]): SplitResult {
   }
   const escapeDirective = directives.get('escape')?.value;
   const escapeChar = escapeDirective === '`' ? '`' : '\\';
+  const escapeCode = escapeChar.charCodeAt(0);
 
+  // One pass over every line on every keystroke: the scan below avoids copying lines (trims, joined
+  // continuation text) unless a line needs it.
   const chunks: Chunk[] = [];
   const comments: CommentLine[] = [];
   for (line = 0; line < lines.length; line++) {
     const text = line === 0 ? lines[0].replace(/^\uFEFF/, '') : lines[line];
-    const trimmed = text.trimStart();
-    if (trimmed === '') continue;
-    if (trimmed.startsWith('#')) {
-      comments.push({ line, text: trimmed, start: text.length - trimmed.length });
+    const start = firstNonSpace(text);
+    if (start === text.length) continue;
+    if (text.charCodeAt(start) === 35 /* # */) {
+      comments.push({ line, text: start === 0 ? text : text.slice(start), start });
       continue;
     }
-    const keyword = /^[A-Za-z]+/.exec(trimmed)?.[0].toUpperCase() ?? '';
+    const keyword = keywordAt(text, start);
     const startLine = line;
-    let logical = text;
+    // The lines of the logical instruction, kept only where a heredoc can start (RUN, COPY, ADD, ONBUILD).
+    const joined: string[] | null = keyword === 'ONBUILD' || heredocKeywords.has(keyword) ? [text] : null;
+    let mentionsHeredoc = joined !== null && text.includes('<<');
     // Follow line continuations: a line whose last non-space character is the escape character.
-    while (endsWithEscape(lines[line], escapeChar) && line + 1 < lines.length) {
+    while (endsWithEscape(lines[line], escapeCode) && line + 1 < lines.length) {
       line++;
       // Comment and empty lines inside a continuation are dropped by Docker and do not end it.
       while (line + 1 < lines.length && isSkippableInContinuation(lines[line])) line++;
-      logical += '\n' + lines[line];
+      if (joined) {
+        joined.push(lines[line]);
+        mentionsHeredoc ||= lines[line].includes('<<');
+      }
     }
     const unterminated: string[] = [];
-    const effectiveKeyword = keyword === 'ONBUILD' ? (/^\s*ONBUILD\s+([A-Za-z]+)/i.exec(logical)?.[1] ?? '').toUpperCase() : keyword;
-    if (heredocKeywords.has(effectiveKeyword) && logical.includes('<<')) {
-      for (const match of logical.matchAll(heredocPattern)) {
-        const stripTabs = match[1] === '-';
-        const delimiter = match[3];
-        let found = false;
-        while (line + 1 < lines.length) {
-          line++;
-          const body = stripTabs ? lines[line].replace(/^\t+/, '') : lines[line];
-          if (body === delimiter) { found = true; break; }
+    if (joined && mentionsHeredoc) {
+      const logical = joined.join('\n');
+      const effectiveKeyword = keyword === 'ONBUILD' ? (/^\s*ONBUILD\s+([A-Za-z]+)/i.exec(logical)?.[1] ?? '').toUpperCase() : keyword;
+      if (heredocKeywords.has(effectiveKeyword)) {
+        for (const match of logical.matchAll(heredocPattern)) {
+          const stripTabs = match[1] === '-';
+          const delimiter = match[3];
+          let found = false;
+          while (line + 1 < lines.length) {
+            line++;
+            const body = stripTabs ? lines[line].replace(/^\t+/, '') : lines[line];
+            if (body === delimiter) { found = true; break; }
+          }
+          if (!found) unterminated.push(delimiter);
         }
-        if (!found) unterminated.push(delimiter);
       }
     }
     chunks.push({ startLine, endLine: line, keyword, unterminatedHeredocs: unterminated });
@@ -93,14 +105,47 @@ export function splitInstructions(lines: readonly string[]): SplitResult {
   return { escapeChar, directives, chunks, comments };
 }
 
-function endsWithEscape(text: string, escapeChar: string): boolean {
-  const trimmed = text.trimEnd();
-  if (!trimmed.endsWith(escapeChar)) return false;
+/** What String.prototype.trim removes: ASCII and Unicode white space and line terminators. */
+function isTrimmedSpace(code: number): boolean {
+  if (code <= 32) return code === 32 || (code >= 9 && code <= 13);
+  if (code < 160) return false;
+  return code === 160 || code === 5760 || (code >= 8192 && code <= 8202) || code === 8232 || code === 8233
+    || code === 8239 || code === 8287 || code === 12288 || code === 65279;
+}
+
+/** Index of the first character trimStart() would keep (the length when the line is blank). */
+function firstNonSpace(text: string): number {
+  let i = 0;
+  while (i < text.length && isTrimmedSpace(text.charCodeAt(i))) i++;
+  return i;
+}
+
+/** Index just past the last character trimEnd() would keep (0 when the line is blank). */
+function endOfContent(text: string): number {
+  let end = text.length;
+  while (end > 0 && isTrimmedSpace(text.charCodeAt(end - 1))) end--;
+  return end;
+}
+
+/** The leading run of ASCII letters at `start`, upper-cased (empty when there is none). */
+function keywordAt(text: string, start: number): string {
+  let end = start;
+  for (; end < text.length; end++) {
+    const code = text.charCodeAt(end) | 32;
+    if (code < 97 || code > 122) break;
+  }
+  return end === start ? '' : text.slice(start, end).toUpperCase();
+}
+
+function endsWithEscape(text: string, escapeCode: number): boolean {
+  const end = endOfContent(text);
+  if (end === 0 || text.charCodeAt(end - 1) !== escapeCode) return false;
   // A comment line ending in the escape character does not continue anything.
-  return !trimmed.trimStart().startsWith('#') || trimmed.trimStart() === escapeChar;
+  const start = firstNonSpace(text);
+  return text.charCodeAt(start) !== 35 /* # */ || end - start === 1;
 }
 
 function isSkippableInContinuation(text: string): boolean {
-  const trimmed = text.trim();
-  return trimmed === '' || trimmed.startsWith('#');
+  const start = firstNonSpace(text);
+  return start === text.length || text.charCodeAt(start) === 35 /* # */;
 }
