@@ -4,6 +4,11 @@
 //   npm run bench                       build, then run everything (a few minutes)
 //   node bench/lsp-bench.mjs --quick    fewer edits and sizes, for a smoke run
 //   node bench/lsp-bench.mjs --sizes=10000   only these document sizes (lines)
+//   --servers=ours                      only these servers (ours, peer)
+//   --no-cli                            skip the CLI measurement
+//
+// Only a full run (every size, both servers, the CLI, not --quick) replaces bench/results/latest.json; a
+// partial run writes bench/results/partial.json, so a quick look never overwrites the published figures.
 //
 // Figures are printed as a table and written to bench/results/latest.json. Nothing here asserts a time:
 // the numbers are read against the peer's, measured on the same machine a moment apart.
@@ -25,6 +30,10 @@ const sizes = sizesArgument ? sizesArgument.slice('--sizes='.length).split(',').
 // just the second-worst sample; on 10,000 lines the peer needs ~0.3 s per change.
 const editsFor = (lines) => (quick ? 10 : lines > 5000 ? 24 : 60);
 const requestCount = quick ? 10 : 20;
+const serversArgument = process.argv.find((a) => a.startsWith('--servers='));
+const serverNames = serversArgument ? serversArgument.slice('--servers='.length).split(',') : ['ours', 'peer'];
+const withCli = !process.argv.includes('--no-cli');
+const fullRun = !quick && !sizesArgument && !serversArgument && withCli;
 
 const servers = {
   ours: { label: 'dockerfile-lean', args: [path.join(root, 'server/out/server.js'), '--stdio'] },
@@ -236,20 +245,23 @@ const fmt = (v, digits = 1) => (typeof v === 'number' && Number.isFinite(v) ? v.
 const ratio = (a, b) => (b > 0 ? `${(a / b).toFixed(2)}×` : 'n/a');
 
 async function main() {
-  for (const s of Object.values(servers)) if (!existsSync(s.args[0])) throw new Error(`missing ${s.args[0]} (run npm run build)`);
+  for (const name of serverNames) if (!existsSync(servers[name].args[0])) throw new Error(`missing ${servers[name].args[0]} (run npm run build)`);
   const results = [];
-  for (const lines of sizes) {
+  for (const [round, lines] of sizes.entries()) {
     // Alternate which server goes first, so warm disk caches and CPU noise do not favour one side.
-    const order = results.length % 4 === 0 ? ['ours', 'peer'] : ['peer', 'ours'];
+    const order = (round % 2 === 0 ? ['ours', 'peer'] : ['peer', 'ours']).filter((name) => serverNames.includes(name));
     const pair = {};
     for (const name of order) {
       process.stderr.write(`measuring ${name} on ${lines} lines…\n`);
       pair[name] = await measure(name, lines);
     }
-    results.push(pair.ours, pair.peer);
+    results.push(...order.map((name) => pair[name]));
   }
-  process.stderr.write('measuring the CLI…\n');
-  const cli = measureCli();
+  let cli = null;
+  if (withCli) {
+    process.stderr.write('measuring the CLI…\n');
+    cli = measureCli();
+  }
   const vsix = vsixSize();
 
   const rows = [
@@ -268,8 +280,9 @@ async function main() {
   table.push(`| metric | lines | ours | peer | ours/peer |`, '|---|---:|---:|---:|---:|');
   for (const [label, key] of rows) {
     for (const lines of sizes) {
-      const ours = results.find((r) => r.server === 'ours' && Math.abs(r.lines - lines) < lines * 0.2 + 20);
-      const peer = results.find((r) => r.server === 'peer' && Math.abs(r.lines - lines) < lines * 0.2 + 20);
+      const near = (name) => results.find((r) => r.server === name && Math.abs(r.lines - lines) < lines * 0.2 + 20) ?? { lines };
+      const ours = near('ours');
+      const peer = near('peer');
       table.push(`| ${label} | ${ours.lines} | ${fmt(ours[key])} | ${fmt(peer[key])} | ${ratio(ours[key], peer[key])} |`);
     }
   }
@@ -279,7 +292,7 @@ async function main() {
     '',
     ...table,
     '',
-    `CLI: ${cli.files} Dockerfiles (${cli.totalLines} lines), wall time median ${fmt(cli.wallMedianMs, 0)} ms over 3 runs (${cli.wallRunsMs.map((t) => fmt(t, 0)).join(', ')}), ${cli.findings} diagnostics; peer: ${cli.peer}.`,
+    cli ? `CLI: ${cli.files} Dockerfiles (${cli.totalLines} lines), wall time median ${fmt(cli.wallMedianMs, 0)} ms over 3 runs (${cli.wallRunsMs.map((t) => fmt(t, 0)).join(', ')}), ${cli.findings} diagnostics; peer: ${cli.peer}.` : 'CLI: not measured (--no-cli).',
     vsix.file ? `VSIX: ${vsix.file} ${fmt(vsix.bytes / 1024, 0)} KB` : `VSIX: ${vsix.note}.`,
   ].join('\n');
   process.stdout.write(summary + '\n');
@@ -290,7 +303,9 @@ async function main() {
   process.stdout.write(`measured: ${commit}${dirty ? ' plus uncommitted changes in server/src' : ''}\n`);
   const outDir = path.join(root, 'bench/results');
   mkdirSync(outDir, { recursive: true });
-  writeFileSync(path.join(outDir, 'latest.json'), JSON.stringify({
+  const outFile = path.join(outDir, fullRun ? 'latest.json' : 'partial.json');
+  process.stdout.write(`written to ${path.relative(root, outFile)}\n`);
+  writeFileSync(outFile, JSON.stringify({
     date: new Date().toISOString(), commit, dirty, node: process.version, quick, servers: Object.fromEntries(Object.entries(servers).map(([k, v]) => [k, v.label])),
     editChanges: Object.fromEntries(sizes.map((n) => [n, editsFor(n) * 2])), requests: requestCount, results, cli, vsix,
   }, null, 2) + '\n');
