@@ -8,6 +8,10 @@ import { loadNpmPackData } from '../../server/src/io/package-packs';
 import { parseLockfile, parseManifest } from '../../server/src/sizing/sizers/node-lockfiles';
 import { packageKeyOf } from '../../server/src/sizing/sizers/node';
 import { closureFor, packageSize } from '../../server/src/sizing/sizers/node-packages';
+import { contextFromSnapshot, walkContext, walkFolder } from '../../server/src/io/build-context';
+import { mkdtempSync, mkdirSync, writeFileSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 
 const pack = loadNpmPackData(findDataDir()).value;
 assert.ok(pack, 'the npm data pack loads');
@@ -154,11 +158,7 @@ test('a file under node_modules maps to its innermost package', () => {
   assert.equal(packageKeyOf('.package-lock.json'), '');
 });
 
-test('the disk context reads a sent file as text and lists node_modules past .dockerignore, never through links', async () => {
-  const { mkdtempSync, mkdirSync, writeFileSync, symlinkSync } = await import('node:fs');
-  const { tmpdir } = await import('node:os');
-  const path = await import('node:path');
-  const { walkContext, contextFromSnapshot, walkFolder } = await import('../../server/src/io/build-context');
+test('the disk context reads a sent file as text and lists node_modules past .dockerignore, never through links', () => {
   const outside = mkdtempSync(path.join(tmpdir(), 'lean-outside-'));
   writeFileSync(path.join(outside, 'secret.txt'), 'outside');
   const root = mkdtempSync(path.join(tmpdir(), 'lean-node-ctx-'));

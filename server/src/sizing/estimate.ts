@@ -42,6 +42,8 @@ export class SizingMemo {
     if (!entry || !sameInputs(entry.inputs, inputs)) return null;
     for (const read of entry.reads) {
       const member: unknown = env.data ? Reflect.get(env.data, read.method, env.data) : undefined;
+      // An optional pack method the packs did not offer then (read.args null) must still be missing now.
+      if (read.args === null) { if (member !== undefined) return null; continue; }
       if (typeof member !== 'function' || member.apply(env.data, read.args) !== read.value) return null;
     }
     return entry.state;
@@ -57,8 +59,8 @@ export class SizingMemo {
 }
 
 interface MemoEntry { inputs: unknown[]; reads: DataRead[]; state: StageState }
-/** One call on the data packs and what it returned. */
-interface DataRead { method: string | symbol; args: unknown[]; value: unknown }
+/** One call on the data packs and what it returned; `args` null: an optional method that was missing. */
+interface DataRead { method: string | symbol; args: unknown[] | null; value: unknown }
 
 function sameInputs(a: readonly unknown[], b: readonly unknown[]): boolean {
   if (a.length !== b.length) return false;
@@ -94,6 +96,7 @@ function recordingEnv(env: EngineEnv, reads: DataRead[]): EngineEnv {
   const recorder = new Proxy(data, {
     get(target, key) {
       const member: unknown = Reflect.get(target, key, target);
+      if (member === undefined) reads.push({ method: key, args: null, value: undefined });
       if (typeof member !== 'function') return member;
       return (...args: unknown[]) => {
         const value: unknown = member.apply(target, args);
