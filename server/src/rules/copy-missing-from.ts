@@ -25,11 +25,14 @@ export const meta: RuleMeta = {
 export function check({ model, context }: RuleContext): RuleReport[] {
   const reports: RuleReport[] = [];
   const facts = stageFacts(model);
-  const producedByStage = model.stages.map((s) => pathsProducedBy(model, s.index, facts));
+  // A stage's outputs are worked out when a COPY first needs them (most sources are settled before that).
+  const producedByStage: (ProducedPath[] | undefined)[] = [];
+  const producedBy = (stageIndex: number) => (producedByStage[stageIndex] ??= pathsProducedBy(model, stageIndex, facts));
+  const exists = context ? (path: string) => context.exists(path) : null;
   for (const copy of model.instructions) {
     if (copy.keyword !== 'COPY' || !copy.copy || copy.copy.from !== null || copy.heredocs.length > 0 || copy.stageIndex < 1) continue;
     for (const source of copy.copy.sources) {
-      const match = producerOf(model, source, producedByStage.slice(0, copy.stageIndex), context?.exists.bind(context) ?? null);
+      const match = producerOf(source, copy.stageIndex, producedBy, exists);
       if (!match) continue;
       const stage = model.stages[match.produced.stageIndex];
       const from = stage.name ?? String(stage.index);
@@ -55,7 +58,7 @@ export function check({ model, context }: RuleContext): RuleReport[] {
  * `dist/` in the context is a legitimate COPY).
  */
 function producerOf(
-  model: DockerfileModel, source: Arg, earlier: ProducedPath[][], exists: ((path: string) => boolean) | null,
+  source: Arg, stageIndex: number, producedBy: (stageIndex: number) => ProducedPath[], exists: ((path: string) => boolean) | null,
 ): { produced: ProducedPath; path: string } | null {
   const literal = literalPrefix(source.value);
   if (!literal || source.value.includes('$')) return null;
@@ -63,10 +66,15 @@ function producerOf(
   const contextPath = literal.replace(/^\/+/, '').replace(/^\.\//, '') || '.';
   if (exists?.(contextPath)) return null;
   if (!absolute && !exists) return null;
-  for (const produced of earlier.flat().reverse()) {
-    if (produced.guessed && !exists) continue;
-    const candidate = absolute ? literal : resolvePath(produced.workdir, literal);
-    if (isUnder(candidate, produced.path)) return { produced, path: absolute ? source.value : inDirectory(produced.workdir, source.value) };
+  // Latest first: the stages before this one from the nearest, each stage's outputs from its last.
+  for (let s = stageIndex - 1; s >= 0; s--) {
+    const outputs = producedBy(s);
+    for (let k = outputs.length - 1; k >= 0; k--) {
+      const produced = outputs[k];
+      if (produced.guessed && !exists) continue;
+      const candidate = absolute ? literal : resolvePath(produced.workdir, literal);
+      if (isUnder(candidate, produced.path)) return { produced, path: absolute ? source.value : inDirectory(produced.workdir, source.value) };
+    }
   }
   return null;
 }

@@ -56,12 +56,13 @@ interface Candidate { reference: string; tag: string; parts: TagParts; figure: F
 
 export function check({ model, sizing }: RuleContext): RuleReport[] {
   const reports: RuleReport[] = [];
+  const toolchain = toolchainUse(model);
   for (const stage of model.stages) {
     if (!model.shippedStageIndexes.has(stage.index) || stage.baseStage !== null || stage.scratch || stage.from.unresolved.length > 0) continue;
     const base = sizing.stages[stage.index]?.base;
     if (!base?.figure || (base.match !== 'exact' && base.match !== 'family')) continue;
     const repository = imageName(stage.from);
-    if (toolchainImages.has(repository) || usesToolchain(model, stage)) continue;
+    if (toolchainImages.has(repository) || toolchain.usedOn(stage)) continue;
     const wanted = tagParts(stage.from.tag ?? 'latest');
     const { best, alpine } = servingVariants(base, wanted);
     if (!best) continue;
@@ -157,14 +158,39 @@ function isVersion(text: string, allowEmpty: boolean): boolean {
 }
 
 /** The stage's image, or a stage built FROM it, compiles: the full image's toolchain is in use. */
-function usesToolchain(model: DockerfileModel, stage: Stage): boolean {
-  const users = model.stages.filter((s) => stageChain(model, s.index).includes(stage.index));
-  return users.some((s) => {
-    const chain = stageChain(model, s.index);
-    const runs = runsOfStages(model, chain);
-    return compilingEcosystem(model, s.index) !== null || buildToolsInstalled(runs).length > 0 ||
-      runs.some((run) => commandsOf(run).some((c) => compilerCommands.has(c.name)));
-  });
+/**
+ * Whether a stage, or a stage built on it (FROM, transitively), compiles or installs build tools: then its
+ * base is a build image, not one to slim. Each stage's own answer is worked out once per check; asking the
+ * chain of every user of every stage was quadratic in stages.
+ */
+function toolchainUse(model: DockerfileModel): { usedOn(stage: Stage): boolean } {
+  const builtOn: number[][] = model.stages.map(() => []);
+  for (const stage of model.stages) {
+    // A base stage comes earlier in the file (stageChain's rule); anything else is not a chain.
+    if (stage.baseStage !== null && stage.baseStage >= 0 && stage.baseStage < stage.index) builtOn[stage.baseStage].push(stage.index);
+  }
+  const answers = new Map<number, boolean>();
+  const compilesOrHasTools = (stageIndex: number): boolean => {
+    let answer = answers.get(stageIndex);
+    if (answer === undefined) {
+      const runs = runsOfStages(model, stageChain(model, stageIndex));
+      answer = compilingEcosystem(model, stageIndex) !== null || buildToolsInstalled(runs).length > 0 ||
+        runs.some((run) => commandsOf(run).some((c) => compilerCommands.has(c.name)));
+      answers.set(stageIndex, answer);
+    }
+    return answer;
+  };
+  return {
+    usedOn(stage) {
+      const pending = [stage.index];
+      while (pending.length > 0) {
+        const user = pending.pop() as number;
+        if (compilesOrHasTools(user)) return true;
+        pending.push(...builtOn[user]);
+      }
+      return false;
+    },
+  };
 }
 
 function variantLabel(wanted: TagParts, candidate: TagParts): string {
