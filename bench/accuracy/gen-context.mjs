@@ -119,7 +119,7 @@ rand('pip-local-package/pkg/leanpkg/data.bin', 2 * MiB);
 const caSource = [process.env.NODE_EXTRA_CA_CERTS, '/etc/ssl/certs/ca-certificates.crt'].find(
 	(p) => p && existsSync(p),
 );
-for (const c of ['npm-install', 'npm-install-cache-clean']) {
+for (const c of ['npm-install', 'npm-install-cache-clean', 'npm-ci-omit-dev', 'yarn-install-frozen']) {
 	const dst = join(corpus, c, 'host-ca.crt');
 	if (!caSource) {
 		if (!existsSync(dst)) writeFileSync(dst, '');
