@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync, copyFileS
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { spawnSync } from 'node:child_process';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const corpus = join(here, 'corpus');
@@ -49,20 +50,21 @@ function put(rel, makeBuf, size) {
 }
 const rand = (rel, size) => put(rel, () => randomBytesFor(rel, size), size);
 
-/** Minimal deterministic ustar writer (regular files and directories, root-owned, fixed mtime). */
+/** Minimal deterministic ustar writer (regular files, directories and symlinks, root-owned, fixed mtime). */
 function ustar(entries) {
 	const blocks = [];
 	const oct = (v, len) => v.toString(8).padStart(len - 1, '0') + '\0';
 	for (const e of entries) {
 		const h = Buffer.alloc(512);
 		h.write(e.name, 0, 100, 'utf8');
-		h.write(oct(e.dir ? 0o755 : 0o644, 8), 100);
+		h.write(oct(e.dir ? 0o755 : e.link ? 0o777 : 0o644, 8), 100);
 		h.write(oct(0, 8), 108);
 		h.write(oct(0, 8), 116);
-		h.write(oct(e.dir ? 0 : e.data.length, 12), 124);
+		h.write(oct(e.dir || e.link ? 0 : e.data.length, 12), 124);
 		h.write(oct(1700000000, 12), 136);
 		h.write('        ', 148);
-		h.write(e.dir ? '5' : '0', 156);
+		h.write(e.dir ? '5' : e.link ? '2' : '0', 156);
+		if (e.link) h.write(e.link, 157, 100, 'utf8');
 		h.write('ustar\0', 257);
 		h.write('00', 263);
 		h.write('root', 265);
@@ -71,7 +73,7 @@ function ustar(entries) {
 		for (const b of h) sum += b;
 		h.write(sum.toString(8).padStart(6, '0') + '\0 ', 148);
 		blocks.push(h);
-		if (!e.dir) {
+		if (!e.dir && !e.link) {
 			blocks.push(e.data);
 			const pad = (512 - (e.data.length % 512)) % 512;
 			if (pad) blocks.push(Buffer.alloc(pad));
@@ -110,6 +112,41 @@ rand('add-local-file/big.bin', 3 * MiB);
 	]);
 	const gz = gzipSync(tar, { level: 9 });
 	put('add-local-file/payload.tar.gz', () => gz, gz.length);
+}
+
+// add-archive-formats: tars that ADD unpacks whatever their compression (decided by content, not name),
+// and a gzip file that is not a tar (copied as it is). xz and bzip2 come from the system's xz/bzip2.
+{
+	const smallFiles = (label, count, size) =>
+		Array.from({ length: count }, (_, i) => ({ name: `${label}/f${String(i).padStart(3, '0')}.txt`, data: textFor(`${label}-${i}`, size) }));
+	const plain = ustar([
+		{ name: 'plain/', dir: true },
+		...smallFiles('plain', 50, 700),
+		{ name: 'plain/random.bin', data: randomBytesFor('add-archive-formats/plain', 1024 * 1024) },
+		{ name: 'plain/link-to-random', link: 'random.bin' },
+	]);
+	put('add-archive-formats/plain.tar', () => plain, plain.length);
+	const many = ustar([{ name: 'many/', dir: true }, ...smallFiles('many', 300, 700), { name: 'many/lines.txt', data: textFor('many', 2 * MiB) }]);
+	const bz = ustar([{ name: 'bz/', dir: true }, { name: 'bz/lines.txt', data: textFor('bz', MiB) }]);
+	for (const [rel, tool, data] of [
+		['add-archive-formats/many.tar.xz', 'xz', many],
+		['add-archive-formats/data.tar.bz2', 'bzip2', bz],
+	]) {
+		const file = join(corpus, rel);
+		if (existsSync(file)) continue;
+		const r = spawnSync(tool, ['-9', '-c'], { input: data, maxBuffer: 64 << 20 });
+		if (r.status !== 0) {
+			console.error(`gen-context: ${tool} not available, ${rel} not written`);
+			continue;
+		}
+		writeFileSync(file, r.stdout);
+		written++;
+		if (!quiet) console.log(`wrote ${rel} (${r.stdout.length} bytes)`);
+	}
+	const notTar = gzipSync(textFor('notes', 512 * 1024), { level: 9 });
+	put('add-archive-formats/notes.txt.gz', () => notTar, notTar.length);
+	const packed = gzipSync(ustar([{ name: 'packed/', dir: true }, { name: 'packed/lines.txt', data: textFor('packed', 1536 * 1024) }]), { level: 9 });
+	put('add-archive-formats/packed.bin', () => packed, packed.length);
 }
 
 // pip-local-package: 2 MiB data file inside the package

@@ -37,6 +37,30 @@ export interface BuildContext {
    * a bounded walk that never follows links. Null when the folder does not exist.
    */
   filesUnder(folder: string): FolderListing | null;
+  /**
+   * The archives among the files a COPY/ADD source names directly (not files inside a named folder):
+   * what `ADD` would unpack and how big that is. Optional: a context that cannot read files leaves it out.
+   */
+  archives?(source: string): ArchiveFacts[];
+}
+
+export type ArchiveCompression = 'none' | 'gzip' | 'bzip2' | 'xz' | 'zstd';
+
+/** One context file as `ADD` sees it (see server/src/io/archive.ts). */
+export interface ArchiveFacts {
+  /** Context-relative path. */
+  path: string;
+  archiveBytes: number;
+  compression: ArchiveCompression;
+  /** 'unpacked': a tar, ADD extracts it; 'copied': not a tar, ADD copies it as it is; 'unknown': cannot tell. */
+  handling: 'unpacked' | 'copied' | 'unknown';
+  /** Sum of the entries as a layer counts them (files, link targets; hard links and folders 0), when read. */
+  contentBytes: number | null;
+  entries: number | null;
+  /** Length of the unpacked tar stream (headers and padding included): an upper bound on the content. */
+  streamBytes: number | null;
+  /** Why the entries were not (all) read. */
+  limit: string | null;
 }
 
 export interface FolderListing {

@@ -7,9 +7,9 @@ import { contextFromSnapshot, type ContextReader } from '../../server/src/io/bui
  * one (server/src/io/build-context.ts) does: the same COPY source matching (globs included), and a
  * `.dockerignore` entry's patterns applied with Docker's rules (the same library, `!` exceptions too).
  * `readText` gives the content of string entries; `filesUnder` lists every entry under a folder, ignored
- * or not, as the disk reader does.
+ * or not, as the disk reader does; byte entries (Uint8Array) are files whose content ADD inspects (archives).
  */
-export function memoryContext(files: Record<string, number | string>, root = '/ctx'): BuildContext {
+export function memoryContext(files: Record<string, number | string | Uint8Array>, root = '/ctx'): BuildContext {
   const ignoreFile = files['.dockerignore'] ?? files['./.dockerignore'];
   const patterns = typeof ignoreFile === 'string'
     ? ignoreFile.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'))
@@ -21,6 +21,12 @@ export function memoryContext(files: Record<string, number | string>, root = '/c
     readText(relativePath, maxBytes) {
       const entry = all.find((e) => e.path === relativePath);
       return entry && typeof entry.value === 'string' && entry.bytes <= maxBytes ? entry.value : null;
+    },
+    open(relativePath) {
+      const value = all.find((e) => e.path === relativePath)?.value;
+      if (value === undefined || typeof value === 'number') return null;
+      const bytes = typeof value === 'string' ? Buffer.from(value) : value;
+      return { size: bytes.length, read: (start, length) => bytes.subarray(start, start + length) };
     },
     filesUnder(folder): FolderListing | null {
       const prefix = folder === '' ? '' : `${folder}/`;

@@ -4,11 +4,12 @@
  * exceptions). The walk is bounded in entries and time, never follows symbolic links (so it can never leave
  * the context), and skips unreadable entries. Results are cached per root and re-read when stale.
  */
-import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { closeSync, lstatSync, openSync, readdirSync, readFileSync, readSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import ignore from '@balena/dockerignore';
-import type { BuildContext, ContextMeasurement, FolderListing } from '../engine-env';
+import type { ArchiveFacts, BuildContext, ContextMeasurement, FolderListing } from '../engine-env';
 import { matchSegment, trimSlashes } from '../text/glob';
+import { inspectArchive, type RandomAccess } from './archive';
 
 export { matchSegment };
 
@@ -111,6 +112,8 @@ export function sourceMatcher(source: string): (filePath: string) => boolean {
 export interface ContextReader {
   readText(relativePath: string, maxBytes: number): string | null;
   filesUnder(relativeFolder: string): FolderListing | null;
+  /** Random access to one context file (for archive headers); null when unreadable. */
+  open?(relativePath: string): RandomAccess | null;
 }
 
 /** A context path without `./`, trailing slashes or `..` escapes; null when it would leave the context. */
@@ -146,6 +149,10 @@ export function diskReader(snapshot: ContextSnapshot, limits: WalkLimits = folde
         return null;
       }
     },
+    open(relativePath) {
+      const full = inside(relativePath);
+      return full ? diskFile(full) : null;
+    },
     filesUnder(relativeFolder) {
       let cache = folderListings.get(snapshot);
       if (!cache) folderListings.set(snapshot, (cache = new Map()));
@@ -161,6 +168,34 @@ export function diskReader(snapshot: ContextSnapshot, limits: WalkLimits = folde
       return listing;
     },
   };
+}
+
+/** A regular file read at offsets, opened on the first read and kept open until `close`. */
+function diskFile(full: string): RandomAccess | null {
+  try {
+    const stats = lstatSync(full);
+    if (!stats.isFile()) return null;
+    let fd: number | null = null;
+    return {
+      size: stats.size,
+      read(start, length) {
+        try {
+          fd ??= openSync(full, 'r');
+          const buffer = Buffer.alloc(length);
+          const got = readSync(fd, buffer, 0, length, start);
+          return buffer.subarray(0, got);
+        } catch {
+          return null;
+        }
+      },
+      close() {
+        if (fd !== null) closeSync(fd);
+        fd = null;
+      },
+    };
+  } catch {
+    return null;
+  }
 }
 
 /** Every regular file (and link, at its own length) under `folder`, bounded like the context walk. */
@@ -224,6 +259,56 @@ export function contextFromSnapshot(snapshot: ContextSnapshot, reader: ContextRe
       const relative = cleanContextPath(folder);
       return relative === null ? null : reader.filesUnder(relative);
     },
+    archives(source: string): ArchiveFacts[] {
+      const named = directMatcher(source);
+      const facts: ArchiveFacts[] = [];
+      for (const file of snapshot.files) {
+        if (!named(file.path)) continue;
+        if (facts.length >= maxArchivesPerSource) break;
+        facts.push(archiveFactsOf(snapshot, reader, file));
+      }
+      return facts;
+    },
+  };
+}
+
+const maxArchivesPerSource = 64;
+
+/** Facts per file, kept while its size and modification time stay the same (inspection can unpack megabytes). */
+const archiveFactsCache = new Map<string, ArchiveFacts>();
+
+function archiveFactsOf(snapshot: ContextSnapshot, reader: ContextReader, file: ContextFile): ArchiveFacts {
+  const opened = reader.open?.(file.path) ?? null;
+  if (!opened) return { path: file.path, archiveBytes: file.bytes, compression: 'none', handling: 'unknown', contentBytes: null, entries: null, streamBytes: null, limit: 'the file could not be read' };
+  try {
+    let stamp: string;
+    try {
+      stamp = String(statSync(path.join(snapshot.root, file.path)).mtimeMs);
+    } catch {
+      // Not on disk (an in-memory context): nothing to key a cache entry on, and nothing costly to redo.
+      return inspectArchive(file.path, opened);
+    }
+    const key = `${snapshot.root}\0${file.path}\0${opened.size}\0${stamp}`;
+    const cached = archiveFactsCache.get(key);
+    if (cached) return cached;
+    const facts = inspectArchive(file.path, opened);
+    if (archiveFactsCache.size >= 256) archiveFactsCache.clear();
+    archiveFactsCache.set(key, facts);
+    return facts;
+  } finally {
+    opened.close?.();
+  }
+}
+
+/** Matches only the paths a source names itself (a file, or a glob's own matches), not files under a folder. */
+function directMatcher(source: string): (filePath: string) => boolean {
+  const cleaned = trimSlashes(path.posix.normalize(source));
+  if (cleaned === '' || cleaned === '.') return () => false;
+  if (!/[*?[]/.test(cleaned)) return (p) => p === cleaned;
+  const patternSegments = cleaned.split('/');
+  return (p) => {
+    const segments = p.split('/');
+    return segments.length === patternSegments.length && patternSegments.every((pattern, i) => matchSegment(pattern, segments[i]));
   };
 }
 

@@ -200,6 +200,9 @@ function aptContextFor(match: ReturnType<typeof resolveBaseImage>, env: EngineEn
 function writerIn(model: DockerfileModel, layers: readonly LayerEstimate[]): EarlierWriter {
   return (path) => {
     for (let i = layers.length - 1; i >= 0; i--) {
+      // A part that is exactly this file (written by dd, a go binary…) gives its own size, not the layer's.
+      const part = layers[i].parts.find((p) => p.path === path);
+      if (part) return { figure: part.figure, line: layers[i].line };
       const instruction = model.instructions[layers[i].instructionIndex];
       const commands = instruction.shell?.commands ?? [];
       const wrote = commands.some((c) => c.writes.some((w) => w.value === path) || c.argv.slice(1).some((w) => w.value === path))

@@ -10,7 +10,7 @@ export interface LayerEstimate {
   /** One line for hovers and inline hints: what the figure is made of. */
   explanation: string;
   /** The parts that add up to the figure (package closure, apt lists, pip cache…), biggest first. */
-  parts: { label: string; figure: Figure }[];
+  parts: { label: string; figure: Figure; path?: string }[];
   /** True for instructions that make no filesystem layer (ENV, CMD, WORKDIR…). */
   metadataOnly: boolean;
 }

@@ -5,6 +5,7 @@
 import type { CommandSizer } from './types';
 import { aptSizer } from './apt';
 import { copyUpSizer, negligibleSizer } from './file-commands';
+import { writesSizer } from './writes';
 import { pythonSizer } from './python';
 import { nodeSizer } from './node';
 
@@ -12,6 +13,7 @@ export const commandSizers: readonly CommandSizer[] = [
   aptSizer,
   pythonSizer,
   nodeSizer,
+  writesSizer,
   copyUpSizer,
   negligibleSizer,
 ];

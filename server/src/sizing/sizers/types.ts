@@ -11,7 +11,12 @@ import type { Figure, Confidence } from '../figure';
 import type { AptContext } from '../apt-layer';
 import type { BaseEstimate } from '../types';
 
-export interface LayerPart { label: string; figure: Figure }
+export interface LayerPart {
+  label: string;
+  figure: Figure;
+  /** The one file this part is, when it is one (a later chmod or touch copies up just that file). */
+  path?: string;
+}
 
 /** What an earlier layer of the stage wrote at a path: its figure, or null when that layer's size is unknown. */
 export type EarlierWriter = (path: string) => { figure: Figure | null; line: number } | undefined;
