@@ -5,6 +5,10 @@
 import type { CommandSizer } from './types';
 import { aptSizer } from './apt';
 import { copyUpSizer, negligibleSizer } from './file-commands';
+import { goSizer } from './go';
+import { cargoSizer } from './cargo';
+import { jvmBuildSizer } from './jvm';
+import { apkSizer } from './apk';
 import { writesSizer } from './writes';
 import { pythonSizer } from './python';
 import { nodeSizer } from './node';
@@ -13,6 +17,10 @@ export const commandSizers: readonly CommandSizer[] = [
   aptSizer,
   pythonSizer,
   nodeSizer,
+  goSizer,
+  cargoSizer,
+  jvmBuildSizer,
+  apkSizer,
   writesSizer,
   copyUpSizer,
   negligibleSizer,
