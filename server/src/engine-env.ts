@@ -82,6 +82,8 @@ export interface DataPacks {
 export interface EngineEnv {
   data: DataPacks | null;
   context: BuildContext | null;
+  /** Platform the build targets (setting dockerfileLean.platform), e.g. `linux/arm64`; the data is amd64. */
+  platform?: string | null;
 }
 
 export type { Figure };

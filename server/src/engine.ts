@@ -30,6 +30,8 @@ export interface EngineConfig {
   buildArgs?: Readonly<Record<string, string>>;
   /** Files larger than this are skipped with a message (the user can raise it). */
   maxFileBytes?: number;
+  /** Target platform, `os/arch[/variant]` (setting dockerfileLean.platform); FROM --platform wins per stage. */
+  platform?: string;
 }
 
 export interface AnalyzeOptions {
@@ -79,7 +81,7 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Report {
   const env = options.env ?? emptyEnv;
   let image: ImageEstimate;
   try {
-    image = estimateImage(model, env, options.cache instanceof AnalysisCache ? options.cache.sizing : undefined);
+    image = estimateImage(model, config.platform ? { ...env, platform: config.platform } : env, options.cache instanceof AnalysisCache ? options.cache.sizing : undefined);
   } catch (error) {
     internalErrors.push(`size estimate failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
     image = emptyImageEstimate(model.finalStageIndex);

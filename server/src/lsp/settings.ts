@@ -56,5 +56,5 @@ export function readSettings(raw: unknown): { settings: Settings; problems: stri
 }
 
 export function engineConfigOf(settings: Settings): EngineConfig {
-  return { rules: settings.rules, maxFileBytes: settings.maxFileSizeKB * 1024 };
+  return { rules: settings.rules, maxFileBytes: settings.maxFileSizeKB * 1024, platform: settings.platform };
 }

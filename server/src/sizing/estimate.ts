@@ -12,6 +12,7 @@ import { isBaseImageData, resolveBaseImage } from './base-images';
 import { DebianIndex } from './debian';
 import type { AptContext } from './apt-layer';
 import { indexLayers } from './lookup';
+import { otherPlatform, platformNote } from './platform';
 
 /** Instructions that change only image metadata, not the filesystem (buildah/BuildKit make no layer). */
 const metadataKeywords = new Set(['ENV', 'ARG', 'LABEL', 'EXPOSE', 'CMD', 'ENTRYPOINT', 'USER', 'WORKDIR', 'VOLUME', 'STOPSIGNAL', 'HEALTHCHECK', 'SHELL', 'ONBUILD', 'MAINTAINER']);
@@ -71,7 +72,7 @@ function sameInputs(a: readonly unknown[], b: readonly unknown[]): boolean {
 /** Everything a stage's estimate depends on, as values compared with ===; see SizingMemo. */
 function stageInputs(model: DockerfileModel, stage: Stage, states: readonly StageState[], env: EngineEnv): unknown[] {
   const inputs: unknown[] = [
-    model.escapeChar, env.data !== null, env.context,
+    model.escapeChar, env.data !== null, env.context, env.platform ?? null,
     stage.name, stage.baseStage, stage.baseStage !== null ? states[stage.baseStage] : null, stage.scratch, stage.platform,
     stage.fromInstruction.range, stage.fromInstruction.index, stage.from.expanded, stage.from.unresolved.length, ...stage.from.unresolved,
     model.globalArgs.size,
@@ -105,7 +106,7 @@ function recordingEnv(env: EngineEnv, reads: DataRead[]): EngineEnv {
       };
     },
   });
-  return { context: env.context, data: recorder };
+  return { ...env, data: recorder };
 }
 
 export function estimateImage(model: DockerfileModel, env: EngineEnv, memo?: SizingMemo): ImageEstimate {
@@ -173,11 +174,14 @@ function estimateBase(stage: Stage, earlier: StageState[], env: EngineEnv): { ba
     return { base: { reference: stage.from.expanded, figure: null, match: 'unknown', explanation: `depends on build arg${stage.from.unresolved.length > 1 ? 's' : ''} ${stage.from.unresolved.join(', ')} with no default`, smallerVariants: [], os: null, osRelease: null }, apt: null };
   }
   const match = resolveBaseImage(stage.from, data);
+  const platform = otherPlatform(stage.platform ?? env.platform);
   const base: BaseEstimate = {
-    reference: stage.from.expanded, figure: match.figure, match: match.match, explanation: match.explanation,
-    smallerVariants: match.smallerVariants, os: match.os, osRelease: match.osRelease,
+    reference: stage.from.expanded, match: match.match, smallerVariants: match.smallerVariants, os: match.os, osRelease: match.osRelease,
+    figure: platform && match.figure ? { ...match.figure, confidence: 'low', note: `${match.figure.note ? `${match.figure.note}; ` : ''}${platformNote(platform)}` } : match.figure,
+    explanation: platform ? `${match.explanation} — ${platformNote(platform)}` : match.explanation,
   };
-  return { base, apt: aptContextFor(match, env) };
+  const apt = aptContextFor(match, env);
+  return { base, apt: apt && platform ? { ...apt, confidence: 'low' } : apt };
 }
 
 /** Debian-family bases get apt sizing; Ubuntu borrows Debian's data at lower confidence. */
