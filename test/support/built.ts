@@ -16,7 +16,7 @@ function newestSource(dir: string): number {
 export function ensureBuilt(): { cli: string; server: string } {
   const cli = path.join(repoRoot, 'server/out/cli.js');
   const server = path.join(repoRoot, 'server/out/server.js');
-  const stale = !existsSync(cli) || !existsSync(server) || Math.min(statSync(cli).mtimeMs, statSync(server).mtimeMs) < newestSource(path.join(repoRoot, 'server/src'));
+  const stale = !existsSync(cli) || !existsSync(server) || !existsSync(path.join(repoRoot, 'server/out/server-main.js')) || Math.min(statSync(cli).mtimeMs, statSync(server).mtimeMs) < newestSource(path.join(repoRoot, 'server/src'));
   if (stale) execFileSync(process.execPath, [path.join(repoRoot, 'scripts/build.mjs'), '--only=server,cli'], { stdio: 'inherit' });
   return { cli: path.join(repoRoot, 'bin/dockerfile-lean.js'), server };
 }
