@@ -215,3 +215,19 @@ test('an edit in one stage estimates that stage and the stages built on it again
   assert.equal(cache.sizing.estimatedStages, 1);
   assert.equal(observable(edited), observable(analyze(lines.join('\n'), { ...options, env })));
 });
+
+test('an edit that leaves a stage\'s estimate as it was (a LABEL) does not estimate the stages built on it again', () => {
+  const text = generated[1];
+  const cache = new AnalysisCache();
+  const env = environments[0]();
+  const first = analyze(text, { ...options, cache, env });
+  const base = first.model.stages.find((s) => first.model.stages.some((t) => t.baseStage === s.index) && s.instructions.some((i) => i.keyword === 'LABEL'));
+  assert.ok(base, 'a generated file has a stage that another is built FROM');
+  const label = base.instructions.find((i) => i.keyword === 'LABEL')!;
+  const lines = text.split('\n');
+  lines[label.range.start.line] += ' extra="x"';
+  const edited = lines.join('\n');
+  const report = analyze(edited, { ...options, cache, env });
+  assert.equal(cache.sizing.estimatedStages, 1, 'only the edited stage');
+  assert.equal(observable(report), observable(analyze(edited, { ...options, env })));
+});
