@@ -261,6 +261,20 @@ class Parser {
     }
   }
 
+  /**
+   * The statement list after `if`, `then`, `elif`, `else`, `while`, `until` or `do`. As in mvdan-sh it may be
+   * empty when the keyword is followed by `;` (which ends it) or a newline; otherwise it needs a statement.
+   */
+  private parseKeywordList(keyword: string): void {
+    this.skipSpace();
+    if (this.ch() === ';' && !this.startsWith(';;') && !this.startsWith(';&')) {
+      this.pos++;
+      return;
+    }
+    const newline = this.ch() === '\n';
+    if (this.parseList(false) === 0 && !newline) this.fail(`"${keyword}" must be followed by a statement list`);
+  }
+
   /** Pipelines joined by `&&` and `||`, left to right: only the pipeline right after `||` is afterOr. */
   private parseAndOr(): void {
     this.parseStatementPipeline();
@@ -391,15 +405,15 @@ class Parser {
       let keyword = 'if';
       this.pos += 2;
       for (;;) {
-        if (this.parseList(false) === 0) this.fail(`"${keyword}" must be followed by a statement list`);
+        this.parseKeywordList(keyword);
         this.expectWord('then', `"${keyword}" must be followed by "then"`);
-        if (this.parseList(false) === 0) this.fail('"then" must be followed by a statement list');
+        this.parseKeywordList('then');
         this.skipSpace();
         const next = this.peekPlainWord();
         if (next === 'elif') { keyword = 'elif'; this.pos += 4; continue; }
         if (next === 'else') {
           this.pos += 4;
-          if (this.parseList(false) === 0) this.fail('"else" must be followed by a statement list');
+          this.parseKeywordList('else');
         }
         this.expectWord('fi', 'if statement must end with "fi"');
         return;
@@ -410,14 +424,14 @@ class Parser {
   private parseWhile(keyword: string): void {
     this.withNested(() => {
       this.pos += keyword.length;
-      if (this.parseList(false) === 0) this.fail(`"${keyword}" must be followed by a statement list`);
+      this.parseKeywordList(keyword);
       this.parseDoDone(keyword);
     });
   }
 
   private parseDoDone(keyword: string): void {
     this.expectWord('do', `"${keyword}" must be followed by "do"`);
-    if (this.parseList(false) === 0) this.fail('"do" must be followed by a statement list');
+    this.parseKeywordList('do');
     this.expectWord('done', `${keyword} statement must end with "done"`);
   }
 
@@ -719,7 +733,10 @@ class Parser {
       this.readHeredocDelimiter(op);
       return null;
     }
-    if (this.atCommandEnd() || this.ch() === '<' || this.ch() === '>' || this.ch() === '(') this.fail(`${op} must be followed by a word`);
+    const procSubst = (this.ch() === '<' || this.ch() === '>') && this.ch(1) === '(';
+    if (this.atCommandEnd() || ((this.ch() === '<' || this.ch() === '>') && !procSubst) || this.ch() === '(') {
+      this.fail(`${op} must be followed by a word`);
+    }
     const word = this.readWord();
     if (!word) this.fail(`${op} must be followed by a word`);
     return op === '>' || op === '>>' || op === '>|' || op === '&>' || op === '&>>' ? word : null;
