@@ -64,8 +64,8 @@ GOPROXY=off GOSUMDB=off GOFLAGS=-mod=mod /usr/lib/go-1.19/bin/go build -o /out/c
 echo "go1.19 cli ($(grep -vc '/go.mod ' go.sum) modules with zips in go.sum): binary $(stat -c %s /out/cli) cache $(cache)"
 # cargo: Debian's rustc, no crates and serde_json + regex from Debian's crate sources
 mkdir -p /root/.cargo && printf '[source.crates-io]\nreplace-with = "debian"\n[source.debian]\ndirectory = "/usr/share/cargo/registry"\n' > /root/.cargo/config.toml
-cd /src/rust-hello && cargo build --release -q && echo "cargo $(rustc --version | awk '{print $2}') no crates: target $(bytes target)"
-cd /src/rust-deps && cargo build --release -q --offline && echo "cargo $(rustc --version | awk '{print $2}') serde_json+regex ($(grep -c '^name = ' Cargo.lock) packages): target $(bytes target) binary $(stat -c %s target/release/rust-deps 2>/dev/null || stat -c %s target/release/rdeps)"
+cd /src/rust-hello && cargo build --release -q && echo "cargo $(rustc --version | awk '{print $2}') no crates: target $(bytes target) binary $(stat -c %s target/release/rhello)"
+cd /src/rust-deps && cargo build --release -q --offline && echo "cargo $(rustc --version | awk '{print $2}') serde_json+regex ($(grep -c '^name = ' Cargo.lock) packages): target $(bytes target) binary $(stat -c %s target/release/rdeps)"
 src=0; gz=0; inst=0
 for c in aho-corasick itoa memchr regex regex-syntax ryu serde serde_json; do
   d=$(ls -d /usr/share/cargo/registry/$c-[0-9]* | head -1)
@@ -81,7 +81,7 @@ if command -v cargo >/dev/null; then
   for p in rust-hello rust-deps; do
     (cd "$work/$p" && mkdir -p .cargo && printf '[source.crates-io]\nreplace-with = "debian"\n[source.debian]\ndirectory = "%s"\n' "$work/registry" > .cargo/config.toml \
       && CARGO_HOME="$work/home" cargo build --release -q --offline \
-      && echo "host $(rustc --version | awk '{print $2}') $p: target $(find target -type f -printf '%i %s\n' | sort -u | awk '{s+=$2} END {print s}')")
+      && echo "host $(rustc --version | awk '{print $2}') $p: target $(find target -type f -printf '%i %s\n' | sort -u | awk '{s+=$2} END {print s}') binary $(stat -c %s target/release/$(awk -F'"' '/^name/{print $2; exit}' Cargo.toml))")
   done
   rm -rf "$work"
 fi

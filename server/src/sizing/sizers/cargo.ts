@@ -131,17 +131,16 @@ function targetParts(command: ShellCommand, context: RunSizingContext, project: 
   const isInstall = command.argv.slice(1).find((w) => !w.value.startsWith('-'))?.value === 'install';
   const targetDir = resolvePath(folder, flagValue(command, '--target-dir') ?? env.get('CARGO_TARGET_DIR') ?? 'target');
   const { figure: measured } = toolchain;
-  const perCrate = (measured.eightCrates.target - measured.noCrates) / 8;
-  // A program without crates is all binary: hello world's target/ is its (hard-linked) binary.
-  const binaryBytes = Math.round(measured.noCrates + crates * ((measured.eightCrates.binary - measured.noCrates) / 8));
-  const binaryFigure: Figure = { bytes: binaryBytes, low: measured.noCrates, source: 'heuristic', confidence: 'low', note: `heuristic: release binaries measured with ${measured.version}: ${formatBytes(measured.noCrates)} without crates, ${formatBytes(measured.eightCrates.binary)} with 8 crates${toolchain.note ? `; ${toolchain.note}` : ''}` };
+  const perCrate = (measured.eightCrates.target - measured.noCrates.target) / 8;
+  const binaryBytes = Math.round(measured.noCrates.binary + crates * ((measured.eightCrates.binary - measured.noCrates.binary) / 8));
+  const binaryFigure: Figure = { bytes: binaryBytes, low: measured.noCrates.binary, source: 'heuristic', confidence: 'low', note: `heuristic: release binaries measured with ${measured.version}: ${formatBytes(measured.noCrates.binary)} without crates, ${formatBytes(measured.eightCrates.binary)} with 8 crates${toolchain.note ? `; ${toolchain.note}` : ''}` };
   // cargo install builds in a temporary target folder it deletes, and keeps one binary in $CARGO_HOME/bin.
   if (isInstall) return [{ label: 'cargo install binary', figure: binaryFigure }];
   if (keptOutOfLayer(context, [targetDir], (c) => c.name === 'cargo' && c.argv.slice(1).some((w) => w.value === 'clean'))) return [];
-  const targetBytes = Math.round(measured.noCrates + crates * perCrate);
+  const targetBytes = Math.round(measured.noCrates.target + crates * perCrate);
   const rest: Figure = {
     bytes: Math.max(0, targetBytes - binaryBytes), low: 0, source: 'heuristic', confidence: 'low',
-    note: `heuristic: release target/ measured with ${measured.version}: ${formatBytes(measured.noCrates)} without crates, ${formatBytes(measured.eightCrates.target)} with 8 crates (~${formatBytes(perCrate)} per crate); ${crates} crate${crates === 1 ? '' : 's'} in Cargo.lock${toolchain.note ? `; ${toolchain.note}` : ''}`,
+    note: `heuristic: release target/ measured with ${measured.version}: ${formatBytes(measured.noCrates.target)} without crates, ${formatBytes(measured.eightCrates.target)} with 8 crates (~${formatBytes(perCrate)} per crate); ${crates} crate${crates === 1 ? '' : 's'} in Cargo.lock${toolchain.note ? `; ${toolchain.note}` : ''}`,
   };
   const profile = flagValue(command, '--profile') ?? 'release';
   const binaryPath = project.packageName && !hasFlag(command, '--target') ? `${targetDir}/${profile}/${project.packageName}` : undefined;

@@ -125,7 +125,7 @@ function binaryOf(command: ShellCommand, context: RunSizingContext): LayerPart |
   const version = goVersionOf(context);
   const table = version.modern ? go120 : go119;
   const stripped = /-s\b/.test(flagValue(command, '-ldflags') ?? '') && /-w\b/.test(flagValue(command, '-ldflags') ?? '');
-  const pick = (figure: { binary: number; strippedBinary: number | null }) => (stripped ? figure.strippedBinary ?? figure.binary : figure.binary);
+  const pick = (figure: { binary: number; strippedBinary: number }) => (stripped ? figure.strippedBinary : figure.binary);
   const figure: Figure = {
     bytes: pick(table.netHttp), low: pick(table.fmt), source: 'heuristic', confidence: 'low',
     note: `heuristic: ${table.version} builds measured here made ${formatBytes(pick(table.fmt))} (fmt hello world) to ${formatBytes(pick(table.netHttp))} (a small net/http server)${stripped ? ' with -s -w' : ''}; bigger programs make bigger binaries${version.note ? `; ${version.note}` : ''}`,

@@ -7,7 +7,7 @@
  */
 
 /** One measured program: the binary and the build cache a `go build` of it leaves. */
-export interface GoProgramFigure { binary: number; /** Built with `-ldflags="-s -w"`; null where not measured. */ strippedBinary: number | null; cache: number }
+export interface GoProgramFigure { binary: number; /** Built with `-ldflags="-s -w"`. */ strippedBinary: number; cache: number }
 
 /**
  * Go ≥ 1.20 compiles the standard library into the build cache (`/root/.cache/go-build`); measured with
@@ -16,8 +16,8 @@ export interface GoProgramFigure { binary: number; /** Built with `-ldflags="-s 
  */
 export const go120 = {
   version: 'Go 1.23.5',
-  fmt: { binary: 2_134_858, strippedBinary: 1_392_792, cache: 30_629_234 } satisfies GoProgramFigure,
-  netHttp: { binary: 7_778_055, strippedBinary: 5_292_292, cache: 76_128_727 } satisfies GoProgramFigure,
+  fmt: { binary: 2_134_858, strippedBinary: 1_392_792, cache: 29_576_898 } satisfies GoProgramFigure,
+  netHttp: { binary: 7_778_055, strippedBinary: 5_292_292, cache: 75_139_491 } satisfies GoProgramFigure,
 };
 
 /**
@@ -27,18 +27,18 @@ export const go120 = {
  */
 export const go119 = {
   version: 'Go 1.19.8',
-  fmt: { binary: 1_819_308, strippedBinary: null, cache: 252_445 } satisfies GoProgramFigure,
-  netHttp: { binary: 6_686_072, strippedBinary: 4_571_136, cache: 497_552 } satisfies GoProgramFigure,
-  /** net/http program built with CGO_ENABLED=0 -trimpath: the standard library compiled into the cache. */
+  fmt: { binary: 1_819_300, strippedBinary: 1_216_512, cache: 252_454 } satisfies GoProgramFigure,
+  netHttp: { binary: 6_686_072, strippedBinary: 4_624_384, cache: 497_552 } satisfies GoProgramFigure,
+  /** net/http program built with CGO_ENABLED=0 -trimpath (-s -w: 4,571,136-byte binary): the standard library compiled into the cache. */
   netHttpRebuiltStd: 56_797_250,
 };
 
 /**
  * Compiled dependencies in the Go build cache: a CLI importing cobra, pflag, logrus, uuid, yaml.v3, x/text
- * and x/sys (7 modules in go.sum) left 14,474,985 bytes with Go 1.19, whose standard library stays in
+ * and x/sys (7 modules in go.sum) left 14,474,301 bytes with Go 1.19, whose standard library stays in
  * GOROOT — so ~2.07 MB per module. One program: a rough rule.
  */
-export const goCompiledBytesPerModule = Math.round(14_474_985 / 7);
+export const goCompiledBytesPerModule = Math.round(14_474_301 / 7);
 
 /**
  * `go mod download` of 29 modules (served from Debian's golang-*-dev sources through a file GOPROXY) wrote
@@ -50,23 +50,23 @@ export const goModuleCachePerInstalledByte = 73_690_119 / 61_688_832;
 /** Rust: target/ of `cargo build --release`, measured per toolchain. */
 export interface CargoFigure {
   version: string;
-  /** A program without crates: target/ (the binary, hard-linked twice, counted once). */
-  noCrates: number;
+  /** A program without crates: target/ (almost all of it the binary, hard-linked twice, counted once) and the binary. */
+  noCrates: { target: number; binary: number };
   /** serde_json + regex (8 crates from Debian's librust-*-dev sources): target/ and the binary. */
   eightCrates: { target: number; binary: number };
 }
 
 /** Debian's rustc keeps its standard library's debug info, so even hello world links to ~11.6 MB. */
-export const cargoDebian163: CargoFigure = { version: 'rustc 1.63 (Debian bookworm)', noCrates: 11_602_304, eightCrates: { target: 108_718_413, binary: 13_385_400 } };
+export const cargoDebian163: CargoFigure = { version: 'rustc 1.63 (Debian bookworm)', noCrates: { target: 11_604_170, binary: 11_602_304 }, eightCrates: { target: 108_718_733, binary: 13_385_400 } };
 
 /** rustup's rustc strips debug info from release builds by default (since 1.77). */
-export const cargoRustup195: CargoFigure = { version: 'rustc 1.95 (rustup)', noCrates: 447_738, eightCrates: { target: 39_783_413, binary: 2_055_440 } };
+export const cargoRustup195: CargoFigure = { version: 'rustc 1.95 (rustup)', noCrates: { target: 447_830, binary: 445_888 }, eightCrates: { target: 39_807_591, binary: 2_055_952 } };
 
 /**
  * ~/.cargo/registry keeps each crate twice: the .crate download (gzip) and its unpacked source. For the 8
- * crates above, gzip made 1,006,420 bytes of 4,504,907 bytes of source: 0.22.
+ * crates above, gzip made 1,006,671 bytes of 4,504,907 bytes of source: 0.22.
  */
-export const crateArchivePerSourceByte = 1_006_420 / 4_504_907;
+export const crateArchivePerSourceByte = 1_006_671 / 4_504_907;
 
 /** The same 8 crates' source files against their librust-*-dev Installed-Size (4,892,672 bytes): 0.92. */
 export const crateSourcePerInstalledByte = 4_504_907 / 4_892_672;
