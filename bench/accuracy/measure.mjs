@@ -452,7 +452,15 @@ async function main() {
 		return !prev || prev.error || prev.inputHash !== caseHash(c) || [...byName.values()].some((p) => p.name.startsWith(`${c}#`) && p.error);
 	});
 	console.log(`${version.text}: measuring ${todo.length} of ${cases.length} case(s)`);
+	const measuredHere = new Set();
 	const save = () => {
+		// Another measure.mjs may have saved cases since this one started (several people share the
+		// machine): keep what the file has now, and replace only the cases measured by this run.
+		try {
+			for (const c of JSON.parse(readFileSync(resultsFile, 'utf8')).cases ?? []) if (!measuredHere.has(c.name.split('#')[0])) byName.set(c.name, c);
+		} catch {
+			// unreadable or missing: this run's view stands
+		}
 		const known = new Set(cases);
 		results.cases = [...byName.values()].filter((c) => known.has(c.name.split('#')[0])).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 		results.generatedAt = new Date().toISOString();
@@ -463,6 +471,7 @@ async function main() {
 	for (const [k, c] of todo.entries()) {
 		console.log(`[${k + 1}/${todo.length}] ${c}`);
 		for (const key of [...byName.keys()]) if (key === c || key.startsWith(`${c}#`)) byName.delete(key);
+		measuredHere.add(c);
 		const entries = await measureCase(c, version);
 		for (const e of entries) byName.set(e.name, e);
 		save();
