@@ -58,6 +58,8 @@ interface PendingHeredoc {
   or: number;
 }
 
+/** Words that start a compound command. */
+const compoundKeywords = new Set(['if', 'while', 'until', 'for', 'select', 'case', 'function', '{', '[[']);
 const declKeywords = new Set(['declare', 'local', 'export', 'readonly', 'typeset', 'nameref']);
 /** Words that close a list; met in command position where they do not belong, they are an error. */
 const closingWords: Record<string, string> = {
@@ -124,6 +126,8 @@ class Parser {
   private heredocs: PendingHeredoc[] = [];
   /** How many backquote substitutions enclose the cursor: inside one, \` opens and closes a nested one. */
   private backquotes = 0;
+  /** Inside `let`: blanks separate arithmetic expressions instead of being skipped. */
+  private letMode = false;
 
   constructor(private readonly text: string) {
     this.limit = text.length;
@@ -305,7 +309,7 @@ class Parser {
       this.pos++;
       this.skipSpace();
       if (this.peekPlainWord() === '!') this.fail('cannot negate a command multiple times');
-      if (this.atCommandEnd() || this.ch() === '&') this.fail('"!" cannot form a statement alone');
+      if (this.atCommandEnd()) this.fail('"!" cannot form a statement alone');
     }
     this.parsePipeline();
   }
@@ -345,7 +349,7 @@ class Parser {
       case '{': this.parseBlock(); break;
       case '[[': this.parseTestClause(); break;
       case 'time': this.parseTime(); compound = false; break;
-      case 'coproc': this.pos += 6; this.skipSpace(); this.parseCommand(); compound = false; break;
+      case 'coproc': this.parseCoproc(); compound = false; break;
       case 'let': this.parseLet(); compound = false; break;
       default:
         if (word !== null && closingWords[word] !== undefined) this.fail(closingWords[word]);
@@ -454,7 +458,7 @@ class Parser {
         return;
       }
       const name = this.peekPlainWord();
-      if (name === null || !isNameStart(name[0]) || ![...name].every(isNameChar)) this.fail(`"${keyword}" must be followed by a literal`);
+      if (name === null) this.fail(`"${keyword}" must be followed by a literal`);
       this.pos += name.length;
       this.skipNewlines();
       if (this.peekPlainWord() === 'in') {
@@ -545,19 +549,63 @@ class Parser {
     this.pos += 4;
     this.skipSpace();
     if (this.peekPlainWord() === '-p') { this.pos += 2; this.skipSpace(); }
+    if (this.peekPlainWord() === '!') this.fail('"!" can only be used in full statements');
     if (this.atCommandEnd() || this.startsWith('&&') || this.atClosingWord()) return;
     this.parsePipeline();
   }
 
+  /**
+   * `coproc [NAME] command`, read as mvdan-sh reads it: without a compound command right after `coproc`,
+   * the first word is taken as the name, and given back to the command when a simple command follows.
+   */
+  private parseCoproc(): void {
+    this.pos += 6;
+    this.skipSpace();
+    if (this.atCommandEnd() || this.startsWith('&&')) this.fail('coproc clause requires a command');
+    const first = this.peekPlainWord();
+    if (this.ch() === '(' || (first !== null && compoundKeywords.has(first))) {
+      this.parsePipeline();
+      return;
+    }
+    const nested = this.nested > 0;
+    const afterOr = this.or > 0;
+    const name = this.readWord();
+    if (!name) this.fail('coproc clause requires a command');
+    this.skipSpace();
+    const next = this.peekPlainWord();
+    if (this.atCommandEnd() || this.startsWith('&&')) {
+      this.commands.push({ start: name.start, end: name.end, args: [name], nested, afterOr, writes: [] });
+    } else if (this.ch() === '(' || (next !== null && (compoundKeywords.has(next) || closingWords[next] !== undefined))) {
+      this.parsePipeline();
+    } else {
+      const command = this.parseSimpleCommand(name);
+      this.skipSpace();
+      if (command && this.ch() === '|' && this.ch(1) !== '|') {
+        // a pipeline follows the name: the name stays the coprocess's name
+        command.args.shift();
+        command.start = command.args[0].start;
+      }
+    }
+  }
+
+  /** `let expr...`: arithmetic expressions separated by blanks (so `let x|y` is one bitwise or). */
   private parseLet(): void {
     this.pos += 3;
     let count = 0;
-    for (;;) {
-      this.skipSpace();
-      if (this.atCommandEnd()) break;
-      if (this.atRedirect()) { this.parseRedirect(); continue; }
-      if (!this.readWord()) this.fail('"let" must be followed by an expression');
-      count++;
+    this.letMode = true;
+    try {
+      for (;;) {
+        while (isBlank(this.ch()) || (this.ch() === '\\' && this.ch(1) === '\n')) this.pos += this.ch() === '\\' ? 2 : 1;
+        const c = this.ch();
+        if (c === '|' && this.ch(1) === '&') this.fail('| must be followed by a statement'); // as mvdan-sh
+        if (c === '' || c === '\n' || c === ';' || c === ')' || c === '&' || c === '|') break;
+        this.parseArithmExpr(0);
+        count++;
+        const after = this.ch();
+        if (!(after === '' || isBlank(after) || after === '\n' || after === ';' || after === ')')) this.fail(`not a valid arithmetic operator: ${after}`);
+      }
+    } finally {
+      this.letMode = false;
     }
     if (count === 0) this.fail('"let" must be followed by an expression');
   }
@@ -570,6 +618,7 @@ class Parser {
       if (this.atRedirect()) { this.parseRedirect(); continue; }
       if (this.ch() === '(') this.fail('a command can only contain words and redirects; encountered (');
       if (this.atAssignment()) { this.parseAssignment(); continue; }
+      if (this.plainRunHasEquals()) this.fail('invalid var name');
       if (!this.readWord()) this.fail(`unexpected ${JSON.stringify(this.ch())}`);
     }
   }
@@ -742,6 +791,16 @@ class Parser {
     return op === '>' || op === '>>' || op === '>|' || op === '&>' || op === '&>>' ? word : null;
   }
 
+  /** Whether the unquoted start of the word at the cursor has `=` after something (an assignment, valid or not). */
+  private plainRunHasEquals(): boolean {
+    for (let i = this.pos; i < this.limit; i++) {
+      const c = this.text[i];
+      if (c === '=') return i > this.pos;
+      if (isMeta(c) || c === '"' || c === "'" || c === '$' || c === '`' || c === '\\') return false;
+    }
+    return false;
+  }
+
   /** `name=`, `name+=`, or `name[`: like mvdan-sh, a name and `[` before the command word is an indexed assignment. */
   private atAssignment(): boolean {
     let i = this.pos;
@@ -776,17 +835,33 @@ class Parser {
         if (this.ch() === ')') break;
         if (this.eof()) this.fail('reached EOF without matching ( with )');
         if (this.ch() === '(') this.fail('arrays cannot be nested');
+        if (this.ch() === '=') this.fail('array element values must be words');
+        if (this.ch() === '[') {
+          // [index]=value
+          this.pos++;
+          this.skipArithmSpace();
+          if (this.ch() === ']') this.fail('[ must be followed by an expression');
+          this.parseArithm(']', false);
+          if (this.ch() !== ']') this.fail('reached EOF without matching [ with ]');
+          this.pos++;
+          if (this.ch() !== '=') this.fail('"[x]" must be followed by =');
+          this.pos++;
+          if (!isMeta(this.ch()) && !this.eof()) this.readWord();
+          continue;
+        }
         if (!this.readWord()) this.fail('array element values must be words');
       }
       this.pos++;
       this.leave();
       return true;
     }
-    if (!this.atCommandEnd() && !isBlank(this.ch()) && this.ch() !== '<' && this.ch() !== '>') this.readWord();
+    const c = this.ch();
+    if (!this.atCommandEnd() && !isBlank(c) && ((c !== '<' && c !== '>') || this.ch(1) === '(')) this.readWord();
     return indexed;
   }
 
-  private parseSimpleCommand(): void {
+  /** A simple command; `coprocName` is a word read before it that joins its argv if it has words. */
+  private parseSimpleCommand(coprocName?: SyntaxWord): SyntaxCommand | null {
     let start = -1;
     const args: SyntaxWord[] = [];
     const writes: SyntaxWord[] = [];
@@ -810,7 +885,7 @@ class Parser {
         if (args.length === 1 && !sawRedirectOrAssign && start === args[0].start && this.text.slice(args[0].start, args[0].end) === args[0].value &&
           !args[0].dynamic) {
           this.parseFunctionDeclRest(args[0]);
-          return;
+          return null;
         }
         this.fail('a command can only contain words and redirects; encountered (');
       }
@@ -826,9 +901,17 @@ class Parser {
       if (start < 0) start = wordStart;
       args.push(word);
     }
-    if (args.length === 0) return;
+    if (coprocName) {
+      // mvdan-sh gives the name to the call even when it has only assignments (its range then starts at them)
+      if (args.length === 0 && start < 0) return null;
+      args.unshift(coprocName);
+      if (start < 0 || start === args[1]?.start) start = coprocName.start;
+    }
+    if (args.length === 0) return null;
     if (arrayAssign) this.fail('inline variables cannot be arrays');
-    this.commands.push({ start, end: args[args.length - 1].end, args, nested, afterOr, writes });
+    const command = { start, end: args[args.length - 1].end, args, nested, afterOr, writes };
+    this.commands.push(command);
+    return command;
   }
 
   /** `name() body` after the name was read as a word. */
@@ -1213,6 +1296,7 @@ class Parser {
   // --- arithmetic ----------------------------------------------------------------------------------------
 
   private skipArithmSpace(): void {
+    if (this.letMode) return;
     for (;;) {
       const c = this.ch();
       if (isBlank(c) || c === '\n') this.pos++;
@@ -1276,6 +1360,7 @@ class Parser {
 
   private atArithmEnd(): boolean {
     const c = this.ch();
+    if (this.letMode && (isBlank(c) || c === '\n')) return true;
     return c === ')' || c === ']' || c === '}' || c === ';' || c === ':';
   }
 
@@ -1325,10 +1410,13 @@ class Parser {
     const acc = { value: '', dynamic: false };
     while (!this.eof()) {
       const c = this.ch();
-      if (isNameChar(c) || ((c === '#' || c === '@' || c === '.') && this.pos > start)) { this.pos++; continue; }
+      if (isNameChar(c) || c === '.' || ((c === '#' || c === '@') && this.pos > start)) { this.pos++; continue; }
       if (c === '$' || c === '"' || c === "'" || c === '`' || c === '\\') {
         plain = false;
+        const letMode = this.letMode;
+        this.letMode = false;
         this.readWordPart(acc);
+        this.letMode = letMode;
         continue;
       }
       break;
