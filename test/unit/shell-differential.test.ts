@@ -57,7 +57,7 @@ function sourceOf(text: string): { source: ShellSource; toPosition: (offset: num
 const hashAfterExpansion = /(["'`)}]|\$[\w@*#?$!-]+)#|["'`)}](\d+[<>]|\[)/;
 
 /** A line ending in a here-document delimiter (EOF, END in the generated scripts) right after an expansion. */
-const delimiterAfterExpansion = /(\$[0-9@*#?$!-]|[)}`'"])(EOF|END)$/m;
+const delimiterAfterExpansion = /(\$[0-9@*#?$!-]|[)}\]`'"])(EOF|END)$/m;
 
 /** `=` and then `[` in one word: see the header. */
 const equalsThenBracket = /=[^\s;&|()<>]*\[/;

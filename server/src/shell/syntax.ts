@@ -612,10 +612,13 @@ class Parser {
 
   private parseDeclaration(keyword: string): void {
     this.pos += keyword.length;
+    let redirected = false;
     for (;;) {
       this.skipSpace();
       if (this.atCommandEnd()) return;
-      if (this.atRedirect()) { this.parseRedirect(); continue; }
+      if (this.atRedirect()) { this.parseRedirect(); redirected = true; continue; }
+      // as mvdan-sh: a redirection ends the declaration's words
+      if (redirected) this.fail('statements must be separated by &, ; or a newline');
       if (this.ch() === '(') this.fail('a command can only contain words and redirects; encountered (');
       if (this.atAssignment()) { this.parseAssignment(); continue; }
       if (this.plainRunHasEquals()) this.fail('invalid var name');
@@ -1384,6 +1387,9 @@ class Parser {
     }
     let isName = false;
     if (c === '(') {
+      // inside parentheses blanks are skipped again, even in `let`
+      const letMode = this.letMode;
+      this.letMode = false;
       this.pos++;
       this.skipArithmSpace();
       if (this.eof() || this.atArithmEnd()) this.fail('( must be followed by an expression');
@@ -1391,6 +1397,7 @@ class Parser {
       this.skipArithmSpace();
       if (this.ch() !== ')') this.fail('reached EOF without matching ( with )');
       this.pos++;
+      this.letMode = letMode;
     } else {
       isName = this.readArithmOperand();
     }
@@ -1410,7 +1417,7 @@ class Parser {
     const acc = { value: '', dynamic: false };
     while (!this.eof()) {
       const c = this.ch();
-      if (isNameChar(c) || c === '.' || ((c === '#' || c === '@') && this.pos > start)) { this.pos++; continue; }
+      if (isNameChar(c) || c === '.' || c >= '\u0080' || ((c === '#' || c === '@') && this.pos > start)) { this.pos++; continue; }
       if (c === '$' || c === '"' || c === "'" || c === '`' || c === '\\') {
         plain = false;
         const letMode = this.letMode;
