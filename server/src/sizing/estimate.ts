@@ -50,10 +50,6 @@ export class SizingMemo {
     return entry.state;
   }
 
-  /** @internal */ previous(index: number): StageState | null {
-    return this.entries[index]?.state ?? null;
-  }
-
   /** @internal */ store(index: number, inputs: unknown[], reads: DataRead[], state: StageState): void {
     this.entries[index] = { inputs, reads, state };
   }
@@ -70,30 +66,6 @@ interface DataRead { method: string | symbol; args: unknown[] | null; value: unk
 function sameInputs(a: readonly unknown[], b: readonly unknown[]): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-/** Two estimates of a stage that say the same: equal figures, layers and texts, and the same apt state after it. */
-function sameState(a: StageState, b: StageState): boolean {
-  if (!sameApt(a.apt, b.apt)) return false;
-  return JSON.stringify(a.estimate) === JSON.stringify(b.estimate);
-}
-
-/** Field by field (sets by their members), so a field added to AptContext is compared too. */
-function sameApt(a: AptContext | null, b: AptContext | null): boolean {
-  if (a === null || b === null) return a === b;
-  const keys = Object.keys(a) as (keyof AptContext)[];
-  if (keys.length !== Object.keys(b).length) return false;
-  for (const key of keys) {
-    const x: unknown = a[key];
-    const y: unknown = b[key];
-    if (x instanceof Set && y instanceof Set) {
-      if (x.size !== y.size) return false;
-      for (const member of x) if (!y.has(member)) return false;
-    } else if (x !== y) {
-      return false;
-    }
-  }
   return true;
 }
 
@@ -152,12 +124,10 @@ export function estimateImage(model: DockerfileModel, env: EngineEnv, memo?: Siz
       state = memo.lookup(stage.index, inputs, env);
       if (!state) {
         const reads: DataRead[] = [];
-        const previous = memo.previous(stage.index);
+        // No early cut-off (keeping the old state when the new estimate is equal): the stages built on or
+        // copying from this one read more of it than its estimate (sizers ask for the environment and the
+        // working directory of the base chain; COPY --from looks at the commands that wrote a path).
         state = estimateStage(model, stage, states, stages, recordingEnv(env, reads));
-        // Early cut-off: an edit that leaves the stage's estimate as it was (a LABEL, a metadata-only
-        // instruction, a comment in a RUN) keeps the old state object, so stages built on or copying from
-        // this one are reused instead of estimated again.
-        if (previous && sameState(previous, state)) state = previous;
         memo.store(stage.index, inputs, reads, state);
         memo.estimatedStages++;
       }
