@@ -6,7 +6,8 @@ import { parseDockerfile, ParseCache } from './model/parse';
 import type { DockerfileModel, ParseProblem } from './model/types';
 import type { Finding, Rule, RuleSetting } from './rules/types';
 import { allRules } from './rules';
-import { runRules } from './rules/runner';
+import { RuleMemo, runRules } from './rules/runner';
+import { StageKeys } from './model/stage-keys';
 import { estimateImage, SizingMemo } from './sizing/estimate';
 import type { ImageEstimate } from './sizing/types';
 import { emptyImageEstimate } from './sizing/lookup';
@@ -15,12 +16,15 @@ import type { EngineEnv } from './engine-env';
 export { ParseCache };
 
 /**
- * What one document's analyses reuse from the previous one: instruction parses (ParseCache) and the stage
- * estimates whose inputs did not change. One per open document; a plain ParseCache (the CLI shares one
- * across files) reuses parses only.
+ * What one document's analyses reuse from the previous one: instruction parses (ParseCache), and the
+ * stage estimates and per-stage rule reports of stages whose inputs did not change (each stage has a key,
+ * model/stage-keys.ts). One per open document; a plain ParseCache (the CLI shares one across files)
+ * reuses parses only.
  */
 export class AnalysisCache extends ParseCache {
+  readonly stageKeys = new StageKeys();
   readonly sizing = new SizingMemo();
+  readonly rules = new RuleMemo();
 }
 
 export interface EngineConfig {
@@ -79,14 +83,18 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Report {
     return { model, findings: [], image: emptyImageEstimate(), problems: [{ message: 'Dockerfile Lean could not read this file (internal error, see the log).', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 'error' }], skipped: null, internalErrors, cancelled: false };
   }
   const env = options.env ?? emptyEnv;
+  const memo = options.cache instanceof AnalysisCache ? options.cache : null;
+  const stageKeys = memo ? memo.stageKeys.update(model) : null;
   let image: ImageEstimate;
   try {
-    image = estimateImage(model, config.platform ? { ...env, platform: config.platform } : env, options.cache instanceof AnalysisCache ? options.cache.sizing : undefined);
+    image = estimateImage(model, config.platform ? { ...env, platform: config.platform } : env, memo ? { sizing: memo.sizing, keys: stageKeys as object[] } : undefined);
   } catch (error) {
     internalErrors.push(`size estimate failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
     image = emptyImageEstimate(model.finalStageIndex);
   }
-  const result = runRules(options.rules ?? allRules, { model, sizing: image, context: env.context }, { rules: config.rules, cancelled: options.cancelled });
+  const result = runRules(options.rules ?? allRules, { model, sizing: image, context: env.context }, {
+    rules: config.rules, cancelled: options.cancelled, memo: memo && stageKeys ? { reports: memo.rules, keys: stageKeys } : undefined,
+  });
   return {
     model, findings: result.findings, image, problems: model.problems, skipped: null,
     internalErrors: [...internalErrors, ...result.internalErrors], cancelled: result.cancelled,

@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { analyze, AnalysisCache, ParseCache, type Report } from '../../server/src/engine';
+import { allRules } from '../../server/src/rules';
 import type { DataPacks, EngineEnv } from '../../server/src/engine-env';
 import { applyEdits } from '../../server/src/text/edits';
 import type { Finding, Fix } from '../../server/src/rules/types';
@@ -129,6 +130,9 @@ const environments: (() => EngineEnv)[] = [
   () => ({ data: packs, context: sharedContext }),
   () => ({ data: packs, context: sharedContext }),
   () => ({ data: packs, context: memoryContext({ ...contextFiles, 'src/app.py': 9000 }) }),
+  // Same sizes and file count, one secret apart: only the secrets rule can tell them apart.
+  () => ({ data: packs, context: memoryContext({ 'src/app.py': 4000, '.env': 'TOKEN=1' }) }),
+  () => ({ data: packs, context: memoryContext({ 'src/app.py': 4000, 'notes.md': 'TOKEN=1' }) }),
   () => ({ data: packsNotLoaded, context: sharedContext }),
   () => ({ data: packs, context: null }),
   () => ({ data: null, context: sharedContext }),
@@ -141,11 +145,26 @@ const dependentStages = [
   'ARG TOOL=curl',
   'RUN apt-get update && apt-get install -y --no-install-recommends $TOOL ca-certificates && mkdir -p /out && cp /usr/bin/curl /out/',
   'COPY requirements.txt ${TOOL}.txt /out/',
+  'ENV PIP_NO_CACHE_DIR=1 NPM_CONFIG_CACHE=/tmp/npm',
   'FROM build AS test',
-  'RUN apt-get install -y jq',
+  'RUN apt-get install -y jq && pip install flask && npm install -g pino',
+  'FROM scratch AS out',
+  'COPY . /',
   'FROM debian:bookworm-slim',
   'COPY --from=build /out /opt/out',
   'COPY --from=test / /snapshot',
+  'COPY --from=out / /empty',
+  'FROM python:3.12-slim AS pybase',
+  'ENV PIP_NO_CACHE_DIR=1',
+  'FROM pybase AS pyapp',
+  'RUN pip install flask',
+  'FROM node:22 AS nodebuild',
+  'WORKDIR /app',
+  'RUN npm ci',
+  'FROM node:22-slim AS noderun',
+  'WORKDIR /app',
+  'RUN npm ci --omit=dev',
+  'COPY --from=nodebuild /app/node_modules ./node_modules',
   'RUN --mount=type=bind,from=build,target=/b apt-get update && apt-get install -y git',
   '',
 ].join('\n');
@@ -169,8 +188,7 @@ test('incremental analysis with an AnalysisCache (parses and stage estimates reu
 
 test('incremental analysis with an AnalysisCache after single-character edits at every kind of line equals a fresh analysis', () => {
   // The editor's usual change: one character typed or deleted. Every line of the files, in turn.
-  const env = environments[0]();
-  for (const text of [generated[1], dependentStages]) {
+  for (const [text, env] of [[generated[1], environments[0]()], [dependentStages, environments[0]()], [dependentStages, { data: null, context: null }]] as const) {
     const lines = text.split('\n');
     const cache = new AnalysisCache();
     analyze(text, { ...options, cache, env });
@@ -225,5 +243,25 @@ test('an edit in a stage that others are built on estimates those again, even wh
   const edited = text.replace('PIP_NO_CACHE_DIR=1', 'PIP_NO_CACHE_DIR=');
   const report = analyze(edited, { ...options, cache, env });
   assert.equal(cache.sizing.estimatedStages, 2);
+  assert.equal(observable(report), observable(analyze(edited, { ...options, env })));
+});
+
+test('rules that report stage by stage check again only the stages an edit touched', () => {
+  const text = generated[1];
+  const cache = new AnalysisCache();
+  const env = environments[0]();
+  const first = analyze(text, { ...options, cache, env });
+  const perStageRules = allRules.filter((r) => r.checkStage).length;
+  assert.ok(perStageRules >= 5);
+  assert.equal(cache.rules.checkedStages, perStageRules * first.model.stages.length, 'the first analysis checks every stage');
+  analyze(text, { ...options, cache, env });
+  assert.equal(cache.rules.checkedStages, 0, 'nothing changed: every stage reused');
+  const last = first.model.stages[first.model.stages.length - 1];
+  const run = last.instructions.find((i) => i.keyword === 'RUN')!;
+  const lines = text.split('\n');
+  lines[run.range.start.line] += ' x';
+  const edited = lines.join('\n');
+  const report = analyze(edited, { ...options, cache, env });
+  assert.equal(cache.rules.checkedStages, perStageRules, 'one stage per rule');
   assert.equal(observable(report), observable(analyze(edited, { ...options, env })));
 });

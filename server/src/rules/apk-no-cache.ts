@@ -3,7 +3,7 @@
  * that ship in the layer. `apk add --no-cache` fetches the index to a temporary place instead.
  */
 import type { Rule, RuleMeta, RuleReport, RuleContext, TextEdit } from './types';
-import { commandsOf, hasCacheMount, removedLater, shippedRuns } from './lib/queries';
+import { commandsOf, hasCacheMount, removedLater, reportsByStage, shippedRunsOf } from './lib/queries';
 import { appendCommandToRun, insertAfterWord, verbWord } from './lib/edits';
 import { ruleDocsUrl } from './lib/docs-url';
 import { hasFlag } from '../shell/package-managers';
@@ -24,9 +24,14 @@ export const meta: RuleMeta = {
   hadolint: ['DL3019'],
 };
 
-export function check({ model, sizing }: RuleContext): RuleReport[] {
+export function check(context: RuleContext): RuleReport[] {
+  return reportsByStage(context, checkStage);
+}
+
+/** The reports about one stage's RUNs (see Rule.checkStage). */
+export function checkStage({ model, sizing }: RuleContext, stageIndex: number): RuleReport[] {
   const reports: RuleReport[] = [];
-  for (const run of shippedRuns(model)) {
+  for (const run of shippedRunsOf(model, stageIndex)) {
     if (hasCacheMount(run, cacheDir)) continue;
     const commands = commandsOf(run);
     const writers = commands.filter((c) => c.packageOp?.manager === 'apk' && (c.packageOp.verb === 'update' || c.packageOp.verb === 'upgrade' ||
@@ -94,4 +99,4 @@ export const cases: Rule['cases'] = {
   ],
 };
 
-export const rule: Rule = { meta, check, cases };
+export const rule: Rule = { meta, check, checkStage, cases };

@@ -3,7 +3,7 @@
  * they are frozen into that layer for good: deleting them in a later RUN saves nothing.
  */
 import type { Rule, RuleMeta, RuleReport, RuleContext } from './types';
-import { commandsOf, hasCacheMount, removedLater, shippedRuns } from './lib/queries';
+import { commandsOf, hasCacheMount, removedLater, reportsByStage, shippedRunsOf } from './lib/queries';
 import { appendCommandToRun } from './lib/edits';
 import { ruleDocsUrl } from './lib/docs-url';
 import { layerPart } from '../sizing/lookup';
@@ -22,9 +22,14 @@ export const meta: RuleMeta = {
   hadolint: ['DL3009'],
 };
 
-export function check({ model, sizing }: RuleContext): RuleReport[] {
+export function check(context: RuleContext): RuleReport[] {
+  return reportsByStage(context, checkStage);
+}
+
+/** The reports about one stage's RUNs (see Rule.checkStage). */
+export function checkStage({ model, sizing }: RuleContext, stageIndex: number): RuleReport[] {
   const reports: RuleReport[] = [];
-  for (const run of shippedRuns(model)) {
+  for (const run of shippedRunsOf(model, stageIndex)) {
     if (hasCacheMount(run, listsPath)) continue;
     const commands = commandsOf(run);
     const update = commands.find((c) => c.packageOp?.manager === 'apt' && c.packageOp.verb === 'update');
@@ -105,4 +110,4 @@ export const cases: Rule['cases'] = {
   ],
 };
 
-export const rule: Rule = { meta, check, cases };
+export const rule: Rule = { meta, check, checkStage, cases };

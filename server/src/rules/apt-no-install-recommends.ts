@@ -4,7 +4,7 @@
  * Dropping recommends can change behaviour, so the fix is offered, never applied by `--fix` on its own.
  */
 import type { Rule, RuleMeta, RuleReport, RuleContext } from './types';
-import { commandsOf, shippedRuns } from './lib/queries';
+import { commandsOf, reportsByStage, shippedRunsOf } from './lib/queries';
 import { insertAfterWord, verbWord } from './lib/edits';
 import { ruleDocsUrl } from './lib/docs-url';
 import { hasFlag, flagValue } from '../shell/package-managers';
@@ -23,9 +23,14 @@ export const meta: RuleMeta = {
   hadolint: ['DL3015'],
 };
 
-export function check({ model, sizing }: RuleContext): RuleReport[] {
+export function check(context: RuleContext): RuleReport[] {
+  return reportsByStage(context, checkStage);
+}
+
+/** The reports about one stage's RUNs (see Rule.checkStage). */
+export function checkStage({ model, sizing }: RuleContext, stageIndex: number): RuleReport[] {
   const reports: RuleReport[] = [];
-  for (const run of shippedRuns(model)) {
+  for (const run of shippedRunsOf(model, stageIndex)) {
     for (const command of commandsOf(run)) {
       const op = command.packageOp;
       if (op?.manager !== 'apt' || op.verb !== 'install' || command.argv.some((w) => w.value === 'build-dep')) continue;
@@ -78,4 +83,4 @@ export const cases: Rule['cases'] = {
   ],
 };
 
-export const rule: Rule = { meta, check, cases };
+export const rule: Rule = { meta, check, checkStage, cases };

@@ -5,7 +5,7 @@
 import type { Rule, RuleMeta, RuleReport, RuleContext, Fix } from './types';
 import type { DockerfileModel, Instruction } from '../model/types';
 import type { PackageManager, ShellCommand } from '../shell/types';
-import { commandsOf, hasCacheMount, instructionsBefore, isUnder, packageName, resolvePath, shippedRuns } from './lib/queries';
+import { commandsOf, hasCacheMount, instructionsBefore, isUnder, packageName, reportsByStage, resolvePath, shippedRunsOf } from './lib/queries';
 import { stageFacts, type StageFacts } from './lib/stage-facts';
 import { trimTrailingSlashes } from '../text/paths';
 import { appendCommandToRun, deleteInstruction, textOf } from './lib/edits';
@@ -49,10 +49,15 @@ type Target =
 
 interface Creator { instruction: Instruction; what: string; savings: Figure | null }
 
-export function check({ model, sizing }: RuleContext): RuleReport[] {
+export function check(context: RuleContext): RuleReport[] {
+  return reportsByStage(context, checkStage);
+}
+
+/** The reports about one stage's RUNs (see Rule.checkStage). */
+export function checkStage({ model, sizing }: RuleContext, stageIndex: number): RuleReport[] {
   const reports: RuleReport[] = [];
   const facts = stageFacts(model);
-  for (const run of shippedRuns(model)) {
+  for (const run of shippedRunsOf(model, stageIndex)) {
     if (run.onbuild) continue;
     const commands = commandsOf(run).filter((c) => c.name !== 'set');
     const targets = commands.map((c) => cleanupTargets(facts, run, c));
@@ -245,4 +250,4 @@ export const cases: Rule['cases'] = {
   ],
 };
 
-export const rule: Rule = { meta, check, cases };
+export const rule: Rule = { meta, check, checkStage, cases };

@@ -6,7 +6,7 @@
 import type { Rule, RuleMeta, RuleReport, RuleContext, Fix } from './types';
 import type { DockerfileModel, Instruction } from '../model/types';
 import type { ShellCommand } from '../shell/types';
-import { commandsOf, instructionsBefore, resolvePath, workdirAt } from './lib/queries';
+import { commandsOf, instructionsBefore, reportsByStage, resolvePath, workdirAt } from './lib/queries';
 import { trimTrailingSlashes } from '../text/paths';
 import { matchSegment } from '../text/glob';
 import { deleteInstruction, insertLinesBefore, textOf } from './lib/edits';
@@ -26,9 +26,15 @@ export const meta: RuleMeta = {
   },
 };
 
-export function check({ model }: RuleContext): RuleReport[] {
+export function check(context: RuleContext): RuleReport[] {
+  return reportsByStage(context, checkStage);
+}
+
+/** The reports about one stage's whole-context COPY (see Rule.checkStage). */
+export function checkStage({ model }: RuleContext, stageIndex: number): RuleReport[] {
   const reports: RuleReport[] = [];
-  for (const stage of model.stages) {
+  const stage = model.stages[stageIndex];
+  if (stage) {
     const instructions = stage.instructions.filter((i) => !i.onbuild);
     for (const whole of instructions.filter(copiesWholeContext)) {
       const install = instructions
@@ -197,4 +203,4 @@ export const cases: Rule['cases'] = {
   ],
 };
 
-export const rule: Rule = { meta, check, cases };
+export const rule: Rule = { meta, check, checkStage, cases };

@@ -3,7 +3,7 @@
  * takes the builder's entire filesystem instead — compilers, caches and sources — and undoes the split.
  */
 import type { Rule, RuleMeta, RuleReport, RuleContext } from './types';
-import { stageLabel } from './lib/queries';
+import { instructionsOfStage, reportsByStage, stageLabel } from './lib/queries';
 import { ruleDocsUrl } from './lib/docs-url';
 import { sizeSuffix } from './lib/size-text';
 
@@ -18,9 +18,14 @@ export const meta: RuleMeta = {
   },
 };
 
-export function check({ model, sizing }: RuleContext): RuleReport[] {
+export function check(context: RuleContext): RuleReport[] {
+  return reportsByStage(context, checkStage);
+}
+
+/** The reports about one stage's COPY --from instructions (see Rule.checkStage). */
+export function checkStage({ model, sizing }: RuleContext, stageIndex: number): RuleReport[] {
   const reports: RuleReport[] = [];
-  for (const copy of model.instructions) {
+  for (const copy of instructionsOfStage(model, stageIndex)) {
     const spec = copy.copy;
     if (!spec || spec.fromStage === null || copy.keyword !== 'COPY' || !model.shippedStageIndexes.has(copy.stageIndex)) continue;
     const source = spec.sources.find((s) => /^\/[.*]?$/.test(s.expanded));
@@ -67,4 +72,4 @@ export const cases: Rule['cases'] = {
   ],
 };
 
-export const rule: Rule = { meta, check, cases };
+export const rule: Rule = { meta, check, checkStage, cases };

@@ -7,7 +7,7 @@ import type { Rule, RuleMeta, RuleReport, RuleContext } from './types';
 import type { DockerfileModel, Instruction } from '../model/types';
 import type { ShellCommand } from '../shell/types';
 import { flagValue, hasFlag } from '../shell/package-managers';
-import { commandsOf, resolvePath, runsOfStages, stageLabel } from './lib/queries';
+import { commandsOf, reportsByStage, resolvePath, runsOfStages, stageLabel } from './lib/queries';
 import { stageFacts, type StageFacts } from './lib/stage-facts';
 import { deleteInstruction } from './lib/edits';
 import { ruleDocsUrl } from './lib/docs-url';
@@ -27,10 +27,15 @@ export const meta: RuleMeta = {
   },
 };
 
-export function check({ model, sizing }: RuleContext): RuleReport[] {
+export function check(context: RuleContext): RuleReport[] {
+  return reportsByStage(context, checkStage);
+}
+
+/** The reports about one shipped stage's COPY --from instructions (see Rule.checkStage). */
+export function checkStage({ model, sizing }: RuleContext, stageIndex: number): RuleReport[] {
   const reports: RuleReport[] = [];
   const facts = stageFacts(model);
-  for (const stageIndex of model.shippedStageIndexes) {
+  if (model.shippedStageIndexes.has(stageIndex)) {
     for (const install of model.stages[stageIndex].instructions) {
       if (install.keyword !== 'RUN' || install.onbuild || !commandsOf(install).some(isProductionInstall)) continue;
       const installed = resolvePath(facts.workdirAt(install), 'node_modules');
@@ -120,4 +125,4 @@ export const cases: Rule['cases'] = {
   ],
 };
 
-export const rule: Rule = { meta, check, cases };
+export const rule: Rule = { meta, check, checkStage, cases };

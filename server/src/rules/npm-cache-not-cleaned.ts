@@ -4,7 +4,7 @@
  */
 import type { Rule, RuleMeta, RuleReport, RuleContext } from './types';
 import type { ShellCommand } from '../shell/types';
-import { cacheDiscarded, commandsOf, shippedRuns, type ToolCache } from './lib/queries';
+import { cacheDiscarded, commandsOf, reportsByStage, shippedRunsOf, type ToolCache } from './lib/queries';
 import { stageFacts } from './lib/stage-facts';
 import { appendCommandToRun } from './lib/edits';
 import { ruleDocsUrl } from './lib/docs-url';
@@ -29,10 +29,15 @@ export const meta: RuleMeta = {
   },
 };
 
-export function check({ model, sizing }: RuleContext): RuleReport[] {
+export function check(context: RuleContext): RuleReport[] {
+  return reportsByStage(context, checkStage);
+}
+
+/** The reports about one stage's RUNs (see Rule.checkStage). */
+export function checkStage({ model, sizing }: RuleContext, stageIndex: number): RuleReport[] {
   const facts = stageFacts(model);
   const reports: RuleReport[] = [];
-  for (const run of shippedRuns(model)) {
+  for (const run of shippedRunsOf(model, stageIndex)) {
     const env = facts.environmentAt(run);
     // One report per RUN: its fix empties the cache once, after every install.
     const install = commandsOf(run).find((c) => installs(c) && !cacheDiscarded(run, c, npmCache, env));
@@ -135,4 +140,4 @@ export const cases: Rule['cases'] = {
   ],
 };
 
-export const rule: Rule = { meta, check, cases };
+export const rule: Rule = { meta, check, checkStage, cases };

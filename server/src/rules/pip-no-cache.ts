@@ -3,7 +3,7 @@
  * the packages themselves. `--no-cache-dir` (or PIP_NO_CACHE_DIR=1, or a cache mount) avoids it.
  */
 import type { Rule, RuleMeta, RuleReport, RuleContext } from './types';
-import { commandsOf, envIsTruthy, hasCacheMount, removedLater, shippedRuns } from './lib/queries';
+import { commandsOf, envIsTruthy, hasCacheMount, removedLater, reportsByStage, shippedRunsOf } from './lib/queries';
 import { stageFacts } from './lib/stage-facts';
 import { insertAfterWord, verbWord } from './lib/edits';
 import { ruleDocsUrl } from './lib/docs-url';
@@ -26,10 +26,15 @@ export const meta: RuleMeta = {
   hadolint: ['DL3042'],
 };
 
-export function check({ model, sizing }: RuleContext): RuleReport[] {
+export function check(context: RuleContext): RuleReport[] {
+  return reportsByStage(context, checkStage);
+}
+
+/** The reports about one stage's RUNs (see Rule.checkStage). */
+export function checkStage({ model, sizing }: RuleContext, stageIndex: number): RuleReport[] {
   const facts = stageFacts(model);
   const reports: RuleReport[] = [];
-  for (const run of shippedRuns(model)) {
+  for (const run of shippedRunsOf(model, stageIndex)) {
     if (hasCacheMount(run, cacheDir)) continue;
     const env = facts.environmentAt(run);
     if (envIsTruthy(env, 'PIP_NO_CACHE_DIR') || /^(off|false|0)$/i.test(env.get('PIP_NO_CACHE_DIR') ?? '-')) continue;
@@ -92,4 +97,4 @@ export const cases: Rule['cases'] = {
   ],
 };
 
-export const rule: Rule = { meta, check, cases };
+export const rule: Rule = { meta, check, checkStage, cases };

@@ -13,10 +13,79 @@ import type { Finding, Fix, Rule, RuleContext, RuleReport, RuleSetting, Severity
 import { insertAt } from './lib/edits';
 import { lineBreakOf } from '../text/edits';
 import { formatFigure } from '../sizing/figure';
+import { sameValues } from '../model/stage-keys';
 
 export interface RunnerOptions {
   rules?: Readonly<Record<string, RuleSetting>>;
   cancelled?: () => boolean;
+  /** Per-stage reports of earlier runs to reuse (the language server's AnalysisCache), with the stages' keys. */
+  memo?: { reports: RuleMemo; keys: readonly object[] };
+}
+
+/**
+ * The reports of rules that check stage by stage (Rule.checkStage), kept per stage under a key that
+ * stands for everything such reports may depend on: the stage's own key (model/stage-keys.ts), whether it
+ * ships or is the final stage, its size estimate (the same object while the sizing memo reused or
+ * re-derived an equal one), the build context, and — recursively — the same for the stages it is built
+ * FROM, copies from or mounts. One per document; a keystroke re-checks the stages it touched.
+ */
+export class RuleMemo {
+  private stages: ({ inputs: unknown[]; key: object } | undefined)[] = [];
+  private byRule = new Map<string, ({ key: object; reports: RuleReport[] } | undefined)[]>();
+  /** Stage checks run (not reused) by the latest run, over all rules; for tests. */
+  checkedStages = 0;
+
+  /** @internal The dependency-closed key of every stage for this run. */
+  keysFor(context: RuleContext, stageKeys: readonly object[]): object[] {
+    const { model } = context;
+    const mounted = new Map<number, number[]>();
+    for (const edge of model.edges) {
+      if (edge.kind === 'mount') mounted.set(edge.to, [...(mounted.get(edge.to) ?? []), edge.from]);
+    }
+    const keys: object[] = [];
+    for (const stage of model.stages) {
+      const s = stage.index;
+      const inputs: unknown[] = [
+        stageKeys[s], model.shippedStageIndexes.has(s), model.finalStageIndex === s, context.sizing.stages[s] ?? null, context.context,
+        stage.baseStage !== null ? keys[stage.baseStage] ?? null : null,
+      ];
+      for (const instruction of stage.instructions) {
+        const from = instruction.copy?.fromStage;
+        if (from !== undefined && from !== null) inputs.push(keys[from] ?? null);
+      }
+      for (const from of mounted.get(s) ?? []) inputs.push(keys[from] ?? null);
+      const previous = this.stages[s];
+      if (previous && sameValues(previous.inputs, inputs)) {
+        keys.push(previous.key);
+      } else {
+        const key = { stage: s };
+        this.stages[s] = { inputs, key };
+        keys.push(key);
+      }
+    }
+    this.stages.length = model.stages.length;
+    return keys;
+  }
+
+  /** @internal A rule's reports for one stage: kept ones while the key is the same, else checked now. */
+  reportsFor(rule: Rule, stageIndex: number, key: object, check: () => RuleReport[]): RuleReport[] {
+    let byStage = this.byRule.get(rule.meta.id);
+    if (!byStage) {
+      byStage = [];
+      this.byRule.set(rule.meta.id, byStage);
+    }
+    const kept = byStage[stageIndex];
+    if (kept && kept.key === key) return kept.reports;
+    const reports = check();
+    byStage[stageIndex] = { key, reports };
+    this.checkedStages++;
+    return reports;
+  }
+
+  /** @internal Forget stages past the end of the file. */
+  trim(stageCount: number): void {
+    for (const byStage of this.byRule.values()) if (byStage.length > stageCount) byStage.length = stageCount;
+  }
 }
 
 export interface RunnerResult {
@@ -31,13 +100,30 @@ export function runRules(rules: readonly Rule[], context: RuleContext, options: 
   const suppressions = readSuppressions(context.model, rules, lookup);
   const findings: Finding[] = [];
   const internalErrors: string[] = [];
+  const memo = options.memo;
+  let stageKeys: object[] | null = null;
+  if (memo) {
+    memo.reports.checkedStages = 0;
+    memo.reports.trim(context.model.stages.length);
+  }
   for (const rule of rules) {
     if (options.cancelled?.()) return { findings, internalErrors, cancelled: true };
     const setting = options.rules?.[rule.meta.id] ?? rule.meta.defaultSeverity;
     if (setting === 'off') continue;
     let reports: RuleReport[];
     try {
-      reports = rule.check(context);
+      const checkStage = rule.checkStage;
+      if (memo && checkStage) {
+        stageKeys ??= memo.reports.keysFor(context, memo.keys);
+        const keys = stageKeys;
+        // The lines before the first FROM are few and have no stage key: checked every time.
+        reports = checkStage(context, -1);
+        for (const stage of context.model.stages) {
+          for (const report of memo.reports.reportsFor(rule, stage.index, keys[stage.index], () => checkStage(context, stage.index))) reports.push(report);
+        }
+      } else {
+        reports = rule.check(context);
+      }
     } catch (error) {
       internalErrors.push(`rule ${rule.meta.id} failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
       continue;

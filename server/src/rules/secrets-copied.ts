@@ -8,7 +8,7 @@ import type { Rule, RuleMeta, RuleReport, RuleContext } from './types';
 import type { BuildContext } from '../engine-env';
 import type { Arg, DockerfileModel, Instruction } from '../model/types';
 import { parseAssignments, unquote } from '../model/variables';
-import { stageLabel } from './lib/queries';
+import { instructionsOfStage, reportsByStage, stageLabel } from './lib/queries';
 import { contextPath, copiesFromContext } from './lib/context-sources';
 import { matchSegment } from '../text/glob';
 import { ruleDocsUrl } from './lib/docs-url';
@@ -53,14 +53,34 @@ export const meta: RuleMeta = {
   },
 };
 
-export function check({ model, context }: RuleContext): RuleReport[] {
+export function check(context: RuleContext): RuleReport[] {
+  return reportsByStage(context, checkStage);
+}
+
+/**
+ * What a directory of the build context holds, per context: a walk per directory, shared by every stage
+ * and analysis that copies it (a context object never changes; a new walk is a new object).
+ */
+const scansByContext = new WeakMap<BuildContext, Map<string, SecretFile[]>>();
+
+/** The reports about one stage's COPY, ADD, ARG and ENV instructions (see Rule.checkStage). */
+export function checkStage({ model, context }: RuleContext, stageIndex: number): RuleReport[] {
   const reports: RuleReport[] = [];
-  const scanned = new Map<string, SecretFile[]>();
+  let scanned = context ? scansByContext.get(context) : undefined;
+  if (context && !scanned) {
+    scanned = new Map();
+    scansByContext.set(context, scanned);
+  }
   const scan = (dir: string) => {
-    if (!scanned.has(dir)) scanned.set(dir, context ? secretsUnder(context, dir) : []);
-    return scanned.get(dir) ?? [];
+    if (!context || !scanned) return [];
+    let found = scanned.get(dir);
+    if (!found) {
+      found = secretsUnder(context, dir);
+      scanned.set(dir, found);
+    }
+    return found;
   };
-  for (const instruction of model.instructions) {
+  for (const instruction of instructionsOfStage(model, stageIndex)) {
     if (copiesFromContext(instruction)) reports.push(...copyReports(model, instruction, context, scan));
     else if (instruction.keyword === 'ARG' || instruction.keyword === 'ENV') reports.push(...variableReports(model, instruction));
   }
@@ -317,4 +337,4 @@ export const cases: Rule['cases'] = {
   ],
 };
 
-export const rule: Rule = { meta, check, cases };
+export const rule: Rule = { meta, check, checkStage, cases };

@@ -91,5 +91,14 @@ export interface RuleCases { valid: (string | ValidCase)[]; invalid: InvalidCase
 export interface Rule {
   meta: RuleMeta;
   check(context: RuleContext): RuleReport[];
+  /**
+   * For rules that report stage by stage: the reports about one stage's instructions (-1: those before the
+   * first FROM); `check` returns these for every stage in file order (`reportsByStage`). The language
+   * server then keeps a stage's reports while neither the stage (its key, model/stage-keys.ts) nor what it
+   * depends on changed: whether it ships or is the final stage, its size estimate, the stages it is built
+   * FROM, copies from or mounts (their keys, estimates, names, recursively) and the build context. A rule
+   * whose reports read anything else about other stages must not have it.
+   */
+  checkStage?(context: RuleContext, stageIndex: number): RuleReport[];
   cases: RuleCases;
 }

@@ -25,13 +25,12 @@ interface StageState { estimate: StageEstimate; apt: AptContext | null }
  * keystroke touches one stage, and re-sizing every apt install of the file on each one was most of an
  * edit's cost. Owned by the caller (one per open document), like the parse cache.
  *
- * A stage's estimate may depend only on what `stageInputs` lists: its own instructions (their parse, as
- * the identity of the parse cache's placed range, which stands for the chunk text and its line; and what
- * the second pass resolved: index, expanded arguments, COPY --from), its FROM, the global ARGs and
- * escape character, the states of the stages it builds on or copies from (by identity: a stage that was
- * estimated again is a new object), the build context (by identity) and what it read from the data packs
- * (asked again and compared by identity). A sizer that reads anything else from the model must add it
- * there; the incremental-equals-fresh fuzz test is the check.
+ * A stage's estimate may depend only on what `stageInputs` lists: the stage's key (model/stage-keys.ts:
+ * its lines, what the model resolved in them, file-wide facts), the states of the stages it builds on or
+ * copies from (by identity: a stage estimated again is a new object, so what builds on it is estimated again),
+ * the build context (by identity), the platform, and what it read from the data packs (asked again and
+ * compared by identity). A sizer that reads anything else must add it there; the incremental-equals-fresh
+ * fuzz test is the check.
  */
 export class SizingMemo {
   private entries: (MemoEntry | undefined)[] = [];
@@ -70,19 +69,11 @@ function sameInputs(a: readonly unknown[], b: readonly unknown[]): boolean {
 }
 
 /** Everything a stage's estimate depends on, as values compared with ===; see SizingMemo. */
-function stageInputs(model: DockerfileModel, stage: Stage, states: readonly StageState[], env: EngineEnv): unknown[] {
-  const inputs: unknown[] = [
-    model.escapeChar, env.data !== null, env.context, env.platform ?? null,
-    stage.name, stage.baseStage, stage.baseStage !== null ? states[stage.baseStage] : null, stage.scratch, stage.platform,
-    stage.fromInstruction.range, stage.fromInstruction.index, stage.from.expanded, stage.from.unresolved.length, ...stage.from.unresolved,
-    model.globalArgs.size,
-  ];
-  for (const [name, value] of model.globalArgs) inputs.push(name, value);
+function stageInputs(stage: Stage, key: object, states: readonly StageState[], env: EngineEnv): unknown[] {
+  const inputs: unknown[] = [key, env.data !== null, env.context, env.platform ?? null, stage.baseStage !== null ? states[stage.baseStage] : null];
   for (const instruction of stage.instructions) {
-    inputs.push(instruction.range, instruction.index, instruction.args.length);
-    for (const arg of instruction.args) inputs.push(arg.expanded);
-    const copy = instruction.copy;
-    if (copy) inputs.push(copy.from, copy.fromStage, copy.fromStage !== null ? states[copy.fromStage] ?? null : null);
+    const from = instruction.copy?.fromStage;
+    if (from !== undefined && from !== null) inputs.push(states[from] ?? null);
   }
   return inputs;
 }
@@ -109,27 +100,29 @@ function recordingEnv(env: EngineEnv, reads: DataRead[]): EngineEnv {
   return { ...env, data: recorder };
 }
 
-export function estimateImage(model: DockerfileModel, env: EngineEnv, memo?: SizingMemo): ImageEstimate {
+/** `memo` with `keys` (one per stage, see model/stage-keys.ts) reuses the estimates of unchanged stages. */
+export function estimateImage(model: DockerfileModel, env: EngineEnv, memo?: { sizing: SizingMemo; keys: readonly object[] }): ImageEstimate {
   const states: StageState[] = [];
   // Grown alongside `states`: copying the earlier estimates per stage was quadratic in stages.
   const stages: StageEstimate[] = [];
-  if (memo) {
-    memo.truncate(model.stages.length);
-    memo.estimatedStages = 0;
+  const sizing = memo?.sizing;
+  if (sizing) {
+    sizing.truncate(model.stages.length);
+    sizing.estimatedStages = 0;
   }
   for (const stage of model.stages) {
     let state: StageState | null = null;
-    if (memo) {
-      const inputs = stageInputs(model, stage, states, env);
-      state = memo.lookup(stage.index, inputs, env);
+    if (memo && sizing) {
+      const inputs = stageInputs(stage, memo.keys[stage.index], states, env);
+      state = sizing.lookup(stage.index, inputs, env);
       if (!state) {
         const reads: DataRead[] = [];
         // No early cut-off (keeping the old state when the new estimate is equal): the stages built on or
         // copying from this one read more of it than its estimate (sizers ask for the environment and the
         // working directory of the base chain; COPY --from looks at the commands that wrote a path).
         state = estimateStage(model, stage, states, stages, recordingEnv(env, reads));
-        memo.store(stage.index, inputs, reads, state);
-        memo.estimatedStages++;
+        sizing.store(stage.index, inputs, reads, state);
+        sizing.estimatedStages++;
       }
     } else {
       state = estimateStage(model, stage, states, stages, env);

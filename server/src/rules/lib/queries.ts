@@ -3,6 +3,7 @@
  * (what ships, what a cache mount covers, what a later command removes) live here once.
  */
 import type { DockerfileModel, Instruction } from '../../model/types';
+import type { RuleContext, RuleReport } from '../types';
 import type { ShellCommand, ShellWord } from '../../shell/types';
 import { flagValue, hasFlag } from '../../shell/package-managers';
 import { stageFacts } from './stage-facts';
@@ -11,6 +12,35 @@ import { trimSlashStar, trimSlashesStars, trimTrailingSlashes } from '../../text
 /** RUN instructions that affect a shipped image: in a shipped stage, or ONBUILD triggers (they run downstream). */
 export function shippedRuns(model: DockerfileModel): Instruction[] {
   return model.instructions.filter((i) => i.keyword === 'RUN' && i.shell && (i.onbuild || model.shippedStageIndexes.has(i.stageIndex)));
+}
+
+/** `shippedRuns` of one stage (-1: before the first FROM). */
+export function shippedRunsOf(model: DockerfileModel, stageIndex: number): Instruction[] {
+  const shipped = model.shippedStageIndexes.has(stageIndex);
+  return instructionsOfStage(model, stageIndex).filter((i) => i.keyword === 'RUN' && i.shell && (i.onbuild || shipped));
+}
+
+/**
+ * A stage's instructions after its FROM, in file order; -1: the instructions before the first FROM (they
+ * open the file). Together, stage by stage, they are every instruction but the FROMs.
+ */
+export function instructionsOfStage(model: DockerfileModel, stageIndex: number): readonly Instruction[] {
+  if (stageIndex >= 0) return model.stages[stageIndex]?.instructions ?? [];
+  const before: Instruction[] = [];
+  for (const instruction of model.instructions) {
+    if (instruction.stageIndex !== -1) break;
+    before.push(instruction);
+  }
+  return before;
+}
+
+/** A rule's reports for the whole file from its per-stage ones (Rule.checkStage): every stage in file order. */
+export function reportsByStage(context: RuleContext, checkStage: (context: RuleContext, stageIndex: number) => RuleReport[]): RuleReport[] {
+  const reports: RuleReport[] = [];
+  for (let stageIndex = -1; stageIndex < context.model.stages.length; stageIndex++) {
+    for (const report of checkStage(context, stageIndex)) reports.push(report);
+  }
+  return reports;
 }
 
 export function commandsOf(instruction: Instruction): ShellCommand[] {

@@ -1,8 +1,8 @@
 /**
  * Per-instruction facts that depend on the whole stage chain (working directory, environment), computed
  * once per stage and shared by every question a rule asks. Walking the chain per RUN made rules
- * quadratic on long files and cubic on deep FROM chains. Create one value per analysis (or per check);
- * nothing here is kept at module level.
+ * quadratic on long files and cubic on deep FROM chains. One value per model, shared by every rule and
+ * stage that asks (a WeakMap: it goes away with the model, which is never changed after parsing).
  */
 import type { DockerfileModel, Instruction } from '../../model/types';
 import { parseAssignments, unquote } from '../../model/variables';
@@ -21,7 +21,18 @@ export interface StageFacts {
 
 const noEnvironment: ReadonlyMap<string, string> = new Map();
 
+const factsByModel = new WeakMap<DockerfileModel, StageFacts>();
+
 export function stageFacts(model: DockerfileModel): StageFacts {
+  let facts = factsByModel.get(model);
+  if (!facts) {
+    facts = computeStageFacts(model);
+    factsByModel.set(model, facts);
+  }
+  return facts;
+}
+
+function computeStageFacts(model: DockerfileModel): StageFacts {
   const workdirs = new Map<number, { before: Map<number, string>; end: string }>();
   const environments = new Map<number, StageEnvironment>();
 
@@ -67,7 +78,8 @@ export function stageFacts(model: DockerfileModel): StageFacts {
 
 /**
  * The environment through one stage, advanced lazily: a cursor applies ENV/ARG instructions in order and
- * copies the map only when one it handed out would change. Rules ask in file order, so that is one pass.
+ * copies the map only when one it handed out would change. Every instruction it passes keeps its answer,
+ * so the rules, each asking in file order from the start, share one pass.
  */
 class StageEnvironment {
   private current: Map<string, string>;
@@ -96,6 +108,10 @@ class StageEnvironment {
   private advanceTo(position: number): ReadonlyMap<string, string> {
     for (; this.next < position; this.next++) {
       const i = this.instructions[this.next];
+      if (!this.answers.has(i.index)) {
+        this.answers.set(i.index, this.current);
+        this.handedOut = true;
+      }
       if (i.onbuild || (i.keyword !== 'ENV' && i.keyword !== 'ARG')) continue;
       if (this.handedOut) { this.current = new Map(this.current); this.handedOut = false; }
       applyAssignments(this.model, i, this.current);

@@ -1,0 +1,70 @@
+/**
+ * One key object per stage that stays the same object from one analysis of a document to the next while
+ * nothing the stage is made of changed: its lines (and the line on each side, which fixes that delete or
+ * insert whole lines look at), where they sit, what the model resolved in it (expanded arguments, COPY
+ * --from, the base stage, FROM's image) and the file-wide facts that reach into every stage (escape
+ * character, line break style, global ARGs, where the file ends). Later passes key their per-stage memos
+ * on it: the size estimates (sizing/estimate.ts) and the rules that report stage by stage (rules/runner.ts).
+ *
+ * A key says nothing about other stages: whoever depends on another stage adds that stage's key or result.
+ */
+import type { DockerfileModel, Stage } from './types';
+import { lineBreakOf } from '../text/edits';
+
+export class StageKeys {
+  private entries: { inputs: unknown[]; key: object }[] = [];
+
+  /** The keys of `model`'s stages, by stage index. */
+  update(model: DockerfileModel): object[] {
+    const fileWide = fileWideInputs(model);
+    const keys: object[] = [];
+    for (const stage of model.stages) {
+      const inputs = stageInputs(model, stage, fileWide);
+      const previous = this.entries[stage.index];
+      if (previous && sameValues(previous.inputs, inputs)) {
+        keys.push(previous.key);
+        continue;
+      }
+      const key = { stage: stage.index };
+      this.entries[stage.index] = { inputs, key };
+      keys.push(key);
+    }
+    this.entries.length = model.stages.length;
+    return keys;
+  }
+}
+
+/** Fresh keys (nothing reused), for analyses without a cache. */
+export function freshStageKeys(model: DockerfileModel): object[] {
+  return model.stages.map((stage) => ({ stage: stage.index }));
+}
+
+export function sameValues(a: readonly unknown[], b: readonly unknown[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function fileWideInputs(model: DockerfileModel): unknown[] {
+  const inputs: unknown[] = [model.escapeChar, lineBreakOf(model.text), model.globalArgs.size];
+  for (const [name, value] of model.globalArgs) inputs.push(name, value);
+  return inputs;
+}
+
+function stageInputs(model: DockerfileModel, stage: Stage, fileWide: readonly unknown[]): unknown[] {
+  const first = Math.max(0, stage.range.start.line - 1);
+  const last = Math.min(model.lines.length - 1, stage.range.end.line + 1);
+  const inputs: unknown[] = [...fileWide, first, last, last === model.lines.length - 1 ? model.lines.length : -1];
+  for (let line = first; line <= last; line++) inputs.push(model.lines[line]);
+  inputs.push(
+    stage.name, stage.baseStage, stage.scratch, stage.platform,
+    stage.fromInstruction.index, stage.from.expanded, stage.from.unresolved.length, ...stage.from.unresolved,
+  );
+  for (const instruction of stage.instructions) {
+    inputs.push(instruction.index, instruction.args.length);
+    for (const arg of instruction.args) inputs.push(arg.expanded);
+    const copy = instruction.copy;
+    if (copy) inputs.push(copy.from, copy.fromStage);
+  }
+  return inputs;
+}
