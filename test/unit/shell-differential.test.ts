@@ -19,6 +19,8 @@
  *   Such scripts are not compared.
  * - A word with `=` and later `[` where an assignment may stand (`-=[`, `1=i[ x`): mvdan-sh 0.10 reads an
  *   assignment even though the name is not one; Bash, and we, a command word. Such scripts are not compared.
+ * - `let` and `coproc` are in the tricky list but not in the generated scripts: cut or mutated, they give
+ *   forms (`let }`, `let(b)e`, `coproc NAME A=`) that mvdan-sh reads in ways of its own.
  * - Escaped backquotes inside backquotes (`` `a \`b\`` ``): mvdan-sh 0.10 reports the inner word as
  *   starting after the backslash and the inner command as `b\`; we report the substitution from its
  *   backslash and the command `b`. Scripts with `\`` are compared only on whether they parse.
@@ -161,7 +163,8 @@ const tricky = [
   'case "$(uname -m)" in x86_64) A=amd64 ;; aarch64) A=arm64 ;; esac && curl -o /x "https://e/$A"',
   '[[ -f x && $(y) == z ]]', '[[ ]]', '[[ -f ]]', '[[ a ]]', '[[ a b ]]', '[[ ! a && (b || c) ]]', '[[ a < b ]]', '[[ $a =~ ^v[0-9]+$ ]] && b',
   '[ -f x ] && echo ]] [[', '(( i++ )) && let x=1', '(( ))', 'let', 'time -p a && time', 'a | time b | c', 'a | ! b', '!', '! ! a',
-  'a && ! b', 'coproc a', 'a;;', 'a; ; b', 'a &;', ';', '&& a', '| a', 'a |', 'a | ;', 'a &&', '(', ')', 'echo a)', 'echo $(', 'echo `a',
+  'a && ! b', 'coproc a', 'coproc a b | c', 'coproc x { a; }', 'coproc t >f', 'let x=1 "y+=2" && let i++ j--', 'let x|y', 'let t <x',
+  'a;;', 'a; ; b', 'a &;', ';', '&& a', '| a', 'a |', 'a | ;', 'a &&', '(', ')', 'echo a)', 'echo $(', 'echo `a',
   'echo "unterminated', "echo 'unterminated", 'then', 'fi', 'done', 'esac', '}', 'do a', 'a; fi',
   'sudo -E apt-get install -y x && env DEBIAN_FRONTEND=noninteractive /usr/bin/apt-get -qq install y && time pip3 install z',
   'echo "héllo" && pip install x', 'echo 日本 🐳 && apt-get install -y "ü"', 'set -eux; \\\n apt-get update',
@@ -260,8 +263,8 @@ function scriptArbitrary() {
         .map(([k, as]) => `${k} ${as.map(([n, w]) => `${n}=${w}`).join(' ')}`),
       fc.tuple(name, fc.array(fc.constantFrom('1', 'two', '"x y"', '$A', '$(b)'), { maxLength: 3 })).map(([n, ws]) => `${n}=(${ws.join(' ')})`),
       fc.tuple(tie('arith'), tie('arith'), tie('body')).map(([a, b, body]) => `for ((i = ${a}; i < ${b}; i++)); do ${body}; done`),
-      fc.tuple(fc.constantFrom('let', 'time -p', 'select x in a b; do'), tie('simple'))
-        .map(([k, c]) => (k === 'let' ? `let x=1 "y+=2"` : k.startsWith('select') ? `${k} ${c}; done` : `${k} ${c}`)),
+      fc.tuple(fc.constantFrom('time -p', 'select x in a b; do'), tie('simple'))
+        .map(([k, c]) => (k.startsWith('select') ? `${k} ${c}; done` : `${k} ${c}`)),
       tie('test').map((t) => `[[ ${t} ]]`),
       tie('arith').map((a) => `(( ${a} ))`),
       fc.tuple(fc.constantFrom('EOF', "'EOF'", '"END"', '-EOF'), fc.constantFrom('', ' > /etc/f', ' | sh', ' && b'),

@@ -599,6 +599,12 @@ class Parser {
         const c = this.ch();
         if (c === '|' && this.ch(1) === '&') this.fail('| must be followed by a statement'); // as mvdan-sh
         if (c === '' || c === '\n' || c === ';' || c === ')' || c === '&' || c === '|') break;
+        if (this.atRedirect()) {
+          this.letMode = false;
+          this.parseRedirect();
+          this.letMode = true;
+          continue;
+        }
         this.parseArithmExpr(0);
         count++;
         const after = this.ch();
@@ -613,6 +619,7 @@ class Parser {
   private parseDeclaration(keyword: string): void {
     this.pos += keyword.length;
     let redirected = false;
+    let literalEquals = false;
     for (;;) {
       this.skipSpace();
       if (this.atCommandEnd()) return;
@@ -620,9 +627,19 @@ class Parser {
       // as mvdan-sh: a redirection ends the declaration's words
       if (redirected) this.fail('statements must be separated by &, ; or a newline');
       if (this.ch() === '(') this.fail('a command can only contain words and redirects; encountered (');
-      if (this.atAssignment()) { this.parseAssignment(); continue; }
+      const c = this.ch();
+      // mvdan-sh rejects a quoted or expanded word right after an assignment whose value ends in plain text
+      if (literalEquals && (c === '"' || c === "'" || c === '$' || c === '`')) this.fail('invalid var name');
+      if (this.atAssignment()) {
+        const start = this.pos;
+        this.parseAssignment(false);
+        const text = this.text.slice(start, this.pos);
+        literalEquals = !/(\$\w+|[)}`"'\]])$/.test(text);
+        continue;
+      }
       if (this.plainRunHasEquals()) this.fail('invalid var name');
       if (!this.readWord()) this.fail(`unexpected ${JSON.stringify(this.ch())}`);
+      literalEquals = false;
     }
   }
 
@@ -786,6 +803,7 @@ class Parser {
       return null;
     }
     const procSubst = (this.ch() === '<' || this.ch() === '>') && this.ch(1) === '(';
+    if (isDigit(this.ch()) && this.atRedirect() && !procSubst) this.fail(`${op} must be followed by a word`); // `>1>t`: mvdan-sh reads 1> as a redirection
     if (this.atCommandEnd() || ((this.ch() === '<' || this.ch() === '>') && !procSubst) || this.ch() === '(') {
       this.fail(`${op} must be followed by a word`);
     }
@@ -815,7 +833,7 @@ class Parser {
   }
 
   /** `name=value`, `name+=value`, `name[i]=value` or `name=(elements)`. Returns whether it is an array or indexed. */
-  private parseAssignment(): boolean {
+  private parseAssignment(requireEquals = true): boolean {
     let indexed = false;
     while (isNameChar(this.ch())) this.pos++;
     if (this.ch() === '[') {
@@ -828,7 +846,11 @@ class Parser {
       this.pos++;
     }
     if (this.ch() === '+') this.pos++;
-    if (this.ch() !== '=') this.fail('"a[b]" must be followed by =');
+    if (this.ch() !== '=') {
+      // `declare a[2]` declares without a value
+      if (!requireEquals && indexed && (isMeta(this.ch()) || this.eof())) return indexed;
+      this.fail('"a[b]" must be followed by =');
+    }
     this.pos++;
     if (this.ch() === '(') {
       this.pos++;
