@@ -236,7 +236,7 @@ test('an edit in one stage estimates that stage and the stages built on it again
 
 test('an edit in a stage that others are built on estimates those again, even when its own estimate does not change', () => {
   // The stages built on it read its environment (PIP_NO_CACHE_DIR here), not only its estimate.
-  const text = ['FROM python:3.12-slim AS base', 'ENV PIP_NO_CACHE_DIR=1', 'LABEL a=b', '', 'FROM base', 'RUN pip install flask', ''].join('\n');
+  const text = ['FROM python:3.12-slim AS base', 'ENV PIP_NO_CACHE_DIR=1', 'LABEL a=b', '', 'FROM base', 'RUN pip install numpy', ''].join('\n');
   const cache = new AnalysisCache();
   const env = environments[0]();
   analyze(text, { ...options, cache, env });
@@ -263,5 +263,30 @@ test('rules that report stage by stage check again only the stages an edit touch
   const edited = lines.join('\n');
   const report = analyze(edited, { ...options, cache, env });
   assert.equal(cache.rules.checkedStages, perStageRules, 'one stage per rule');
+  assert.equal(observable(report), observable(analyze(edited, { ...options, env })));
+});
+
+test('an edit that changes only the size of a stage others are built on keeps their layers: only bases and totals are worked out again', () => {
+  const text = ['FROM debian:bookworm-slim AS base', 'RUN head -c 1000 /dev/zero > /blob', 'FROM base AS mid', 'RUN apt-get update && apt-get install -y jq', 'FROM mid', 'RUN head -c 10 /dev/zero > /x', ''].join('\n');
+  const cache = new AnalysisCache();
+  const env = environments[0]();
+  const first = analyze(text, { ...options, cache, env });
+  const edited = text.replace('head -c 1000', 'head -c 2000');
+  const report = analyze(edited, { ...options, cache, env });
+  assert.notEqual(report.image.total?.bytes, first.image.total?.bytes, 'the edit changes the image size');
+  assert.equal(cache.sizing.estimatedStages, 3);
+  assert.equal(cache.sizing.relaidStages, 2, 'the two stages built on it keep their layers');
+  assert.equal(observable(report), observable(analyze(edited, { ...options, env })));
+});
+
+test('a stage built on another is sized again when the packages the other installed change', () => {
+  // The child's layers depend on the apt state it starts with: jq needs less when its library is already there.
+  const text = ['FROM debian:bookworm-slim AS base', 'RUN apt-get update && apt-get install -y libjq1', '', 'FROM base', 'RUN apt-get install -y jq', ''].join('\n');
+  const cache = new AnalysisCache();
+  const env = environments[0]();
+  const first = analyze(text, { ...options, cache, env });
+  const edited = text.replace('libjq1', 'curl');
+  const report = analyze(edited, { ...options, cache, env });
+  assert.notEqual(report.image.stages[1].layers[0].figure?.bytes, first.image.stages[1].layers[0].figure?.bytes, 'jq costs more without its library');
   assert.equal(observable(report), observable(analyze(edited, { ...options, env })));
 });

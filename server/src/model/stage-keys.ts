@@ -1,9 +1,9 @@
 /**
  * One key object per stage that stays the same object from one analysis of a document to the next while
- * nothing the stage is made of changed: its lines (and the line on each side, which fixes that delete or
- * insert whole lines look at), where they sit, what the model resolved in it (expanded arguments, COPY
- * --from, the base stage, FROM's image) and the file-wide facts that reach into every stage (escape
- * character, line break style, global ARGs, where the file ends). Later passes key their per-stage memos
+ * nothing the stage is made of changed: its lines (FROM to its last instruction, comments between
+ * included), where they sit, whether lines follow it, what the model resolved in it (expanded arguments,
+ * COPY --from, the base stage, FROM's image) and the file-wide facts that reach into every stage (escape
+ * character, line break style, global ARGs). Later passes key their per-stage memos
  * on it: the size estimates (sizing/estimate.ts) and the rules that report stage by stage (rules/runner.ts).
  *
  * A key says nothing about other stages: whoever depends on another stage adds that stage's key or result.
@@ -52,9 +52,10 @@ function fileWideInputs(model: DockerfileModel): unknown[] {
 }
 
 function stageInputs(model: DockerfileModel, stage: Stage, fileWide: readonly unknown[]): unknown[] {
-  const first = Math.max(0, stage.range.start.line - 1);
-  const last = Math.min(model.lines.length - 1, stage.range.end.line + 1);
-  const inputs: unknown[] = [...fileWide, first, last, last === model.lines.length - 1 ? model.lines.length : -1];
+  const first = stage.range.start.line;
+  const last = Math.min(model.lines.length - 1, stage.range.end.line);
+  // Whether lines follow the stage: deleting its last instruction takes the line break before or after it.
+  const inputs: unknown[] = [...fileWide, first, last, last + 1 < model.lines.length];
   for (let line = first; line <= last; line++) inputs.push(model.lines[line]);
   inputs.push(
     stage.name, stage.baseStage, stage.scratch, stage.platform,

@@ -25,9 +25,9 @@ export interface RunnerOptions {
 /**
  * The reports of rules that check stage by stage (Rule.checkStage), kept per stage under a key that
  * stands for everything such reports may depend on: the stage's own key (model/stage-keys.ts), whether it
- * ships or is the final stage, its size estimate (the same object while the sizing memo reused or
- * re-derived an equal one), the build context, and — recursively — the same for the stages it is built
- * FROM, copies from or mounts. One per document; a keystroke re-checks the stages it touched.
+ * ships or is the final stage, its layer estimates, the build context, and — recursively — the same for
+ * the stages it is built FROM, copies from (with their whole estimates) or mounts. One per document; a
+ * keystroke re-checks the stages it touched.
  */
 export class RuleMemo {
   private stages: ({ inputs: unknown[]; key: object } | undefined)[] = [];
@@ -45,13 +45,16 @@ export class RuleMemo {
     const keys: object[] = [];
     for (const stage of model.stages) {
       const s = stage.index;
+      // The stage's layers, not its whole estimate: an edit in a stage it is built on moves its total but
+      // keeps its layers (sizing/estimate.ts), and per-stage rules read layers. Totals of COPY --from
+      // sources are read (copy-whole-stage), so those estimates count.
       const inputs: unknown[] = [
-        stageKeys[s], model.shippedStageIndexes.has(s), model.finalStageIndex === s, context.sizing.stages[s] ?? null, context.context,
+        stageKeys[s], model.shippedStageIndexes.has(s), model.finalStageIndex === s, context.sizing.stages[s]?.layers ?? null, context.context,
         stage.baseStage !== null ? keys[stage.baseStage] ?? null : null,
       ];
       for (const instruction of stage.instructions) {
         const from = instruction.copy?.fromStage;
-        if (from !== undefined && from !== null) inputs.push(keys[from] ?? null);
+        if (from !== undefined && from !== null) inputs.push(keys[from] ?? null, context.sizing.stages[from] ?? null);
       }
       for (const from of mounted.get(s) ?? []) inputs.push(keys[from] ?? null);
       const previous = this.stages[s];

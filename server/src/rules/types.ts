@@ -95,9 +95,9 @@ export interface Rule {
    * For rules that report stage by stage: the reports about one stage's instructions (-1: those before the
    * first FROM); `check` returns these for every stage in file order (`reportsByStage`). The language
    * server then keeps a stage's reports while neither the stage (its key, model/stage-keys.ts) nor what it
-   * depends on changed: whether it ships or is the final stage, its size estimate, the stages it is built
-   * FROM, copies from or mounts (their keys, estimates, names, recursively) and the build context. A rule
-   * whose reports read anything else about other stages must not have it.
+   * depends on changed: whether it ships or is the final stage, its layer estimates (not its total), the
+   * stages it is built FROM, copies from (their whole estimates) or mounts (their keys and layers,
+   * recursively) and the build context. A rule whose reports read anything else must not have it.
    */
   checkStage?(context: RuleContext, stageIndex: number): RuleReport[];
   cases: RuleCases;

@@ -12,6 +12,7 @@ import { isBaseImageData, resolveBaseImage } from './base-images';
 import { DebianIndex } from './debian';
 import type { AptContext } from './apt-layer';
 import { indexLayers } from './lookup';
+import { stageFacts } from '../rules/lib/stage-facts';
 import { otherPlatform, platformNote } from './platform';
 
 /** Instructions that change only image metadata, not the filesystem (buildah/BuildKit make no layer). */
@@ -37,20 +38,25 @@ export class SizingMemo {
   /** Stages estimated (not reused) by the latest call, for tests and benchmarks. */
   estimatedStages = 0;
 
+  /** Stages whose layers were reused while their base moved (only base and totals worked out again). */
+  relaidStages = 0;
+
   /** @internal */ lookup(index: number, inputs: readonly unknown[], env: EngineEnv): StageState | null {
     const entry = this.entries[index];
-    if (!entry || !sameInputs(entry.inputs, inputs)) return null;
-    for (const read of entry.reads) {
-      const member: unknown = env.data ? Reflect.get(env.data, read.method, env.data) : undefined;
-      // An optional pack method the packs did not offer then (read.args null) must still be missing now.
-      if (read.args === null) { if (member !== undefined) return null; continue; }
-      if (typeof member !== 'function' || member.apply(env.data, read.args) !== read.value) return null;
-    }
+    if (!entry || !sameInputs(entry.inputs, inputs) || !readsHold(entry.reads, env)) return null;
     return entry.state;
   }
 
-  /** @internal */ store(index: number, inputs: unknown[], reads: DataRead[], state: StageState): void {
-    this.entries[index] = { inputs, reads, state };
+  /** @internal The previous estimate of the stage's layers, when they were made from these inputs and still hold. */
+  layersFor(index: number, inputs: readonly unknown[], startApt: AptContext | null, env: EngineEnv): { layers: LayerEstimate[]; endApt: AptContext | null; reads: DataRead[] } | null {
+    const entry = this.entries[index];
+    const made = entry?.layers;
+    if (!entry || !made || !sameInputs(made.inputs, inputs) || !sameApt(made.startApt, startApt) || !readsHold(entry.reads, env)) return null;
+    return { layers: made.layers, endApt: made.endApt, reads: entry.reads };
+  }
+
+  /** @internal */ store(index: number, inputs: unknown[], reads: DataRead[], state: StageState, layers: LayersMade): void {
+    this.entries[index] = { inputs, reads, state, layers };
   }
 
   /** @internal */ truncate(stageCount: number): void {
@@ -58,7 +64,64 @@ export class SizingMemo {
   }
 }
 
-interface MemoEntry { inputs: unknown[]; reads: DataRead[]; state: StageState }
+interface MemoEntry { inputs: unknown[]; reads: DataRead[]; state: StageState; layers: LayersMade }
+/** What a stage's layers were estimated from (besides the data reads), to reuse them when only the base's total moved. */
+interface LayersMade { inputs: unknown[]; startApt: AptContext | null; layers: LayerEstimate[]; endApt: AptContext | null }
+
+/** The data packs still give the same objects for every call the stage made. */
+function readsHold(reads: readonly DataRead[], env: EngineEnv): boolean {
+  for (const read of reads) {
+    const member: unknown = env.data ? Reflect.get(env.data, read.method, env.data) : undefined;
+    // An optional pack method the packs did not offer then (read.args null) must still be missing now.
+    if (read.args === null) { if (member !== undefined) return false; continue; }
+    if (typeof member !== 'function' || member.apply(env.data, read.args) !== read.value) return false;
+  }
+  return true;
+}
+
+/** Field by field (sets by their members), so a field added to AptContext is compared too. */
+function sameApt(a: AptContext | null, b: AptContext | null): boolean {
+  if (a === null || b === null) return a === b;
+  const keys = Object.keys(a) as (keyof AptContext)[];
+  if (keys.length !== Object.keys(b).length) return false;
+  for (const key of keys) {
+    const x: unknown = a[key];
+    const y: unknown = b[key];
+    if (x instanceof Set && y instanceof Set) {
+      if (x.size !== y.size) return false;
+      for (const member of x) if (!y.has(member)) return false;
+    } else if (x !== y) {
+      return false;
+    }
+  }
+  return true;
+}
+
+function copyApt(apt: AptContext | null): AptContext | null {
+  return apt ? { ...apt, installed: new Set(apt.installed) } : null;
+}
+
+/**
+ * What a stage's layers are estimated from besides its own text (the key) and the data reads: the base's
+ * identity as sizers see it (reference, OS and release, not its size), the environment and working
+ * directory the stage starts with (set by the stages it is built on), the stages it copies from, the build
+ * context and the platform. The apt state it starts with is compared separately, by value.
+ */
+function layerInputs(model: DockerfileModel, stage: Stage, key: object, base: BaseEstimate, states: readonly StageState[], env: EngineEnv): unknown[] {
+  const inputs: unknown[] = [key, env.data !== null, env.context, env.platform ?? null, base.reference, base.match, base.os, base.osRelease, base.explanation];
+  const first = stage.instructions[0];
+  if (first) {
+    const facts = stageFacts(model);
+    const startEnv = facts.environmentAt(first);
+    inputs.push(facts.workdirAt(first), startEnv.size);
+    for (const [name, value] of startEnv) inputs.push(name, value);
+  }
+  for (const instruction of stage.instructions) {
+    const from = instruction.copy?.fromStage;
+    if (from !== undefined && from !== null) inputs.push(states[from] ?? null);
+  }
+  return inputs;
+}
 /** One call on the data packs and what it returned; `args` null: an optional method that was missing. */
 interface DataRead { method: string | symbol; args: unknown[] | null; value: unknown }
 
@@ -109,6 +172,7 @@ export function estimateImage(model: DockerfileModel, env: EngineEnv, memo?: { s
   if (sizing) {
     sizing.truncate(model.stages.length);
     sizing.estimatedStages = 0;
+    sizing.relaidStages = 0;
   }
   for (const stage of model.stages) {
     let state: StageState | null = null;
@@ -116,12 +180,27 @@ export function estimateImage(model: DockerfileModel, env: EngineEnv, memo?: { s
       const inputs = stageInputs(stage, memo.keys[stage.index], states, env);
       state = sizing.lookup(stage.index, inputs, env);
       if (!state) {
-        const reads: DataRead[] = [];
         // No early cut-off (keeping the old state when the new estimate is equal): the stages built on or
         // copying from this one read more of it than its estimate (sizers ask for the environment and the
-        // working directory of the base chain; COPY --from looks at the commands that wrote a path).
-        state = estimateStage(model, stage, states, stages, recordingEnv(env, reads));
-        sizing.store(stage.index, inputs, reads, state);
+        // working directory of the base chain; COPY --from looks at the commands that wrote a path). But
+        // when only the base's size moved (an edit in a stage this one is built on), the layers are kept
+        // and only the base and the totals are worked out again.
+        const reads: DataRead[] = [];
+        const recording = recordingEnv(env, reads);
+        const { base, apt } = estimateBase(stage, states, recording);
+        const madeFrom = layerInputs(model, stage, memo.keys[stage.index], base, states, env);
+        const kept = sizing.layersFor(stage.index, madeFrom, apt, env);
+        let made: LayersMade;
+        if (kept) {
+          for (const read of kept.reads) reads.push(read);
+          made = { inputs: madeFrom, startApt: copyApt(apt), layers: kept.layers, endApt: kept.endApt };
+          sizing.relaidStages++;
+        } else {
+          const startApt = copyApt(apt);
+          made = { inputs: madeFrom, startApt, layers: estimateLayers(model, stage, stages, recording, base, apt), endApt: apt };
+        }
+        state = stageState(stage, base, made.layers, made.endApt);
+        sizing.store(stage.index, inputs, reads, state, made);
         sizing.estimatedStages++;
       }
     } else {
@@ -136,10 +215,20 @@ export function estimateImage(model: DockerfileModel, env: EngineEnv, memo?: { s
 
 function estimateStage(model: DockerfileModel, stage: Stage, earlier: StageState[], earlierEstimates: readonly StageEstimate[], env: EngineEnv): StageState {
   const { base, apt } = estimateBase(stage, earlier, env);
+  return stageState(stage, base, estimateLayers(model, stage, earlierEstimates, env, base, apt), apt);
+}
+
+/** The stage's layers in order; `apt` is updated as installs happen. */
+function estimateLayers(model: DockerfileModel, stage: Stage, earlierEstimates: readonly StageEstimate[], env: EngineEnv, base: BaseEstimate, apt: AptContext | null): LayerEstimate[] {
   const layers: LayerEstimate[] = [];
   for (const instruction of stage.instructions) {
     if (!instruction.onbuild) layers.push(estimateLayer(model, stage, instruction, env, earlierEstimates, base, apt, writerIn(model, layers)));
   }
+  return layers;
+}
+
+/** A stage's estimate from its base and layers: what it adds and, when the base and every layer are known, its total. */
+function stageState(stage: Stage, base: BaseEstimate, layers: LayerEstimate[], apt: AptContext | null): StageState {
   const known = layers.filter((l) => l.figure !== null).map((l) => l.figure as Figure);
   const added = sumFigures(known, 'what this stage adds');
   const unknownLayers = layers.some((l) => l.figure === null);
