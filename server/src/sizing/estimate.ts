@@ -104,11 +104,11 @@ function copyApt(apt: AptContext | null): AptContext | null {
 /**
  * What a stage's layers are estimated from besides its own text (the key) and the data reads: the base's
  * identity as sizers see it (reference, OS and release, not its size), the environment and working
- * directory the stage starts with (set by the stages it is built on), the stages it copies from, the build
- * context and the platform. The apt state it starts with is compared separately, by value.
+ * directory the stage starts with (set by the stages it is built on), what COPY --from reads of the stages
+ * it copies from, the build context and the platform. The apt state it starts with is compared separately, by value.
  */
-function layerInputs(model: DockerfileModel, stage: Stage, key: object, base: BaseEstimate, states: readonly StageState[], env: EngineEnv): unknown[] {
-  const inputs: unknown[] = [key, env.data !== null, env.context, env.platform ?? null, base.reference, base.match, base.os, base.osRelease, base.explanation];
+function layerInputs(model: DockerfileModel, stage: Stage, keys: readonly object[], base: BaseEstimate, states: readonly StageState[], env: EngineEnv): unknown[] {
+  const inputs: unknown[] = [keys[stage.index], env.data !== null, env.context, env.platform ?? null, base.reference, base.match, base.os, base.osRelease, base.explanation];
   const first = stage.instructions[0];
   if (first) {
     const facts = stageFacts(model);
@@ -116,9 +116,12 @@ function layerInputs(model: DockerfileModel, stage: Stage, key: object, base: Ba
     inputs.push(facts.workdirAt(first), startEnv.size);
     for (const [name, value] of startEnv) inputs.push(name, value);
   }
+  // COPY --from reads the source's layers, their commands (its key) and, for `/`, its total: not its base.
   for (const instruction of stage.instructions) {
     const from = instruction.copy?.fromStage;
-    if (from !== undefined && from !== null) inputs.push(states[from] ?? null);
+    if (from === undefined || from === null) continue;
+    const source = states[from]?.estimate;
+    inputs.push(keys[from] ?? null, source?.layers ?? null, source ? JSON.stringify(source.total) : null);
   }
   return inputs;
 }
@@ -188,7 +191,7 @@ export function estimateImage(model: DockerfileModel, env: EngineEnv, memo?: { s
         const reads: DataRead[] = [];
         const recording = recordingEnv(env, reads);
         const { base, apt } = estimateBase(stage, states, recording);
-        const madeFrom = layerInputs(model, stage, memo.keys[stage.index], base, states, env);
+        const madeFrom = layerInputs(model, stage, memo.keys, base, states, env);
         const kept = sizing.layersFor(stage.index, madeFrom, apt, env);
         let made: LayersMade;
         if (kept) {
