@@ -290,3 +290,20 @@ test('a stage built on another is sized again when the packages the other instal
   assert.notEqual(report.image.stages[1].layers[0].figure?.bytes, first.image.stages[1].layers[0].figure?.bytes, 'jq costs more without its library');
   assert.equal(observable(report), observable(analyze(edited, { ...options, env })));
 });
+
+test('undoing an edit that changed every stage after it (a broken FROM or heredoc end) reuses what was there before it', () => {
+  const text = generated[1];
+  const lines = text.split('\n');
+  const env = environments[0]();
+  for (const broken of [lines.findIndex((l, i) => i > 5 && l.startsWith('FROM ')), lines.findIndex((l, i) => i > 5 && l === 'EOF')]) {
+    assert.ok(broken > 0);
+    const cache = new AnalysisCache();
+    analyze(text, { ...options, cache, env });
+    const edited = [...lines.slice(0, broken), lines[broken].slice(0, 1) + 'x' + lines[broken].slice(1), ...lines.slice(broken + 1)].join('\n');
+    assert.equal(observable(analyze(edited, { ...options, cache, env })), observable(analyze(edited, { ...options, env })));
+    const undone = analyze(text, { ...options, cache, env });
+    assert.equal(cache.sizing.estimatedStages, 0, `line ${broken + 1}: every stage reused`);
+    assert.equal(cache.rules.checkedStages, 0);
+    assert.equal(observable(undone), observable(analyze(text, { ...options, env })));
+  }
+});

@@ -34,7 +34,7 @@ interface CachedInstruction {
  */
 export class ParseCache {
   private readonly byEscape = new Map<string, Map<string, CacheEntry>>();
-  /** Counts parses; an entry or placement not used by the latest parse is dropped by `sweep`. */
+  /** Counts parses; an entry or placement not used by the latest two parses is dropped by `sweep`. */
   private parseNumber = 0;
 
   get(escapeChar: string, text: string): CacheEntry | undefined {
@@ -69,13 +69,18 @@ export class ParseCache {
     return placement;
   }
 
-  /** Drops entries the last parse did not use, so memory follows the document, not its history. */
+  /**
+   * Drops entries neither of the last two parses used, so memory follows the document, not its history.
+   * Two, not one: undoing an edit that broke a heredoc or a FROM (and re-read everything after it) finds
+   * the parses of before the edit still here.
+   */
   sweep(): void {
+    const oldest = this.parseNumber - 1;
     for (const entries of this.byEscape.values()) {
       for (const [text, entry] of entries) {
-        if (entry.usedBy !== this.parseNumber) { entries.delete(text); continue; }
+        if (entry.usedBy < oldest) { entries.delete(text); continue; }
         if (entry.placements.size > 1) {
-          for (const [line, placement] of entry.placements) if (placement.usedBy !== this.parseNumber) entry.placements.delete(line);
+          for (const [line, placement] of entry.placements) if (placement.usedBy < oldest) entry.placements.delete(line);
         }
       }
     }

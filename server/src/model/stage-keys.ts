@@ -12,7 +12,7 @@ import type { DockerfileModel, Stage } from './types';
 import { lineBreakOf } from '../text/edits';
 
 export class StageKeys {
-  private entries: { inputs: unknown[]; key: object }[] = [];
+  private readonly entries = new TwoSlots<{ inputs: unknown[]; key: object }>();
 
   /** The keys of `model`'s stages, by stage index. */
   update(model: DockerfileModel): object[] {
@@ -20,17 +20,43 @@ export class StageKeys {
     const keys: object[] = [];
     for (const stage of model.stages) {
       const inputs = stageInputs(model, stage, fileWide);
-      const previous = this.entries[stage.index];
-      if (previous && sameValues(previous.inputs, inputs)) {
-        keys.push(previous.key);
+      const known = this.entries.find(stage.index, (entry) => sameValues(entry.inputs, inputs));
+      if (known) {
+        keys.push(known.key);
         continue;
       }
       const key = { stage: stage.index };
-      this.entries[stage.index] = { inputs, key };
+      this.entries.add(stage.index, { inputs, key });
       keys.push(key);
     }
-    this.entries.length = model.stages.length;
     return keys;
+  }
+}
+
+/**
+ * The latest two values per stage index. Per-stage memos keep two so that undoing an edit finds what was
+ * there before it: an edit that broke a heredoc or a FROM changes every stage after it, and so does its
+ * undo. Nothing is dropped when the file has fewer stages for a while (it may get them back).
+ */
+export class TwoSlots<T> {
+  private readonly slots: ([T] | [T, T] | undefined)[] = [];
+
+  /** The value at `index` that `matches`, moved to the front. */
+  find(index: number, matches: (value: T) => boolean): T | undefined {
+    const slot = this.slots[index];
+    if (!slot) return undefined;
+    if (matches(slot[0])) return slot[0];
+    if (slot.length === 2 && matches(slot[1])) {
+      this.slots[index] = [slot[1], slot[0]];
+      return slot[1];
+    }
+    return undefined;
+  }
+
+  /** Adds a value in front; the older of the two goes. */
+  add(index: number, value: T): void {
+    const slot = this.slots[index];
+    this.slots[index] = slot ? [value, slot[0]] : [value];
   }
 }
 

@@ -13,7 +13,7 @@ import type { Finding, Fix, Rule, RuleContext, RuleReport, RuleSetting, Severity
 import { insertAt } from './lib/edits';
 import { lineBreakOf } from '../text/edits';
 import { formatFigure } from '../sizing/figure';
-import { sameValues } from '../model/stage-keys';
+import { sameValues, TwoSlots } from '../model/stage-keys';
 
 export interface RunnerOptions {
   rules?: Readonly<Record<string, RuleSetting>>;
@@ -30,8 +30,8 @@ export interface RunnerOptions {
  * keystroke re-checks the stages it touched.
  */
 export class RuleMemo {
-  private stages: ({ inputs: unknown[]; key: object } | undefined)[] = [];
-  private byRule = new Map<string, ({ key: object; reports: RuleReport[] } | undefined)[]>();
+  private readonly stages = new TwoSlots<{ inputs: unknown[]; key: object }>();
+  private readonly byRule = new Map<string, TwoSlots<{ key: object; reports: RuleReport[] }>>();
   /** Stage checks run (not reused) by the latest run, over all rules; for tests. */
   checkedStages = 0;
 
@@ -57,16 +57,15 @@ export class RuleMemo {
         if (from !== undefined && from !== null) inputs.push(keys[from] ?? null, context.sizing.stages[from] ?? null);
       }
       for (const from of mounted.get(s) ?? []) inputs.push(keys[from] ?? null);
-      const previous = this.stages[s];
-      if (previous && sameValues(previous.inputs, inputs)) {
-        keys.push(previous.key);
+      const known = this.stages.find(s, (entry) => sameValues(entry.inputs, inputs));
+      if (known) {
+        keys.push(known.key);
       } else {
         const key = { stage: s };
-        this.stages[s] = { inputs, key };
+        this.stages.add(s, { inputs, key });
         keys.push(key);
       }
     }
-    this.stages.length = model.stages.length;
     return keys;
   }
 
@@ -74,20 +73,15 @@ export class RuleMemo {
   reportsFor(rule: Rule, stageIndex: number, key: object, check: () => RuleReport[]): RuleReport[] {
     let byStage = this.byRule.get(rule.meta.id);
     if (!byStage) {
-      byStage = [];
+      byStage = new TwoSlots();
       this.byRule.set(rule.meta.id, byStage);
     }
-    const kept = byStage[stageIndex];
-    if (kept && kept.key === key) return kept.reports;
+    const kept = byStage.find(stageIndex, (entry) => entry.key === key);
+    if (kept) return kept.reports;
     const reports = check();
-    byStage[stageIndex] = { key, reports };
+    byStage.add(stageIndex, { key, reports });
     this.checkedStages++;
     return reports;
-  }
-
-  /** @internal Forget stages past the end of the file. */
-  trim(stageCount: number): void {
-    for (const byStage of this.byRule.values()) if (byStage.length > stageCount) byStage.length = stageCount;
   }
 }
 
@@ -105,10 +99,7 @@ export function runRules(rules: readonly Rule[], context: RuleContext, options: 
   const internalErrors: string[] = [];
   const memo = options.memo;
   let stageKeys: object[] | null = null;
-  if (memo) {
-    memo.reports.checkedStages = 0;
-    memo.reports.trim(context.model.stages.length);
-  }
+  if (memo) memo.reports.checkedStages = 0;
   for (const rule of rules) {
     if (options.cancelled?.()) return { findings, internalErrors, cancelled: true };
     const setting = options.rules?.[rule.meta.id] ?? rule.meta.defaultSeverity;

@@ -13,6 +13,7 @@ import { DebianIndex } from './debian';
 import type { AptContext } from './apt-layer';
 import { indexLayers } from './lookup';
 import { stageFacts } from '../rules/lib/stage-facts';
+import { TwoSlots } from '../model/stage-keys';
 import { otherPlatform, platformNote } from './platform';
 
 /** Instructions that change only image metadata, not the filesystem (buildah/BuildKit make no layer). */
@@ -34,7 +35,7 @@ interface StageState { estimate: StageEstimate; apt: AptContext | null }
  * fuzz test is the check.
  */
 export class SizingMemo {
-  private entries: (MemoEntry | undefined)[] = [];
+  private readonly entries = new TwoSlots<MemoEntry>();
   /** Stages estimated (not reused) by the latest call, for tests and benchmarks. */
   estimatedStages = 0;
 
@@ -42,25 +43,18 @@ export class SizingMemo {
   relaidStages = 0;
 
   /** @internal */ lookup(index: number, inputs: readonly unknown[], env: EngineEnv): StageState | null {
-    const entry = this.entries[index];
-    if (!entry || !sameInputs(entry.inputs, inputs) || !readsHold(entry.reads, env)) return null;
-    return entry.state;
+    const entry = this.entries.find(index, (e) => sameInputs(e.inputs, inputs) && readsHold(e.reads, env));
+    return entry ? entry.state : null;
   }
 
   /** @internal The previous estimate of the stage's layers, when they were made from these inputs and still hold. */
   layersFor(index: number, inputs: readonly unknown[], startApt: AptContext | null, env: EngineEnv): { layers: LayerEstimate[]; endApt: AptContext | null; reads: DataRead[] } | null {
-    const entry = this.entries[index];
-    const made = entry?.layers;
-    if (!entry || !made || !sameInputs(made.inputs, inputs) || !sameApt(made.startApt, startApt) || !readsHold(entry.reads, env)) return null;
-    return { layers: made.layers, endApt: made.endApt, reads: entry.reads };
+    const entry = this.entries.find(index, (e) => sameInputs(e.layers.inputs, inputs) && sameApt(e.layers.startApt, startApt) && readsHold(e.reads, env));
+    return entry ? { layers: entry.layers.layers, endApt: entry.layers.endApt, reads: entry.reads } : null;
   }
 
   /** @internal */ store(index: number, inputs: unknown[], reads: DataRead[], state: StageState, layers: LayersMade): void {
-    this.entries[index] = { inputs, reads, state, layers };
-  }
-
-  /** @internal */ truncate(stageCount: number): void {
-    if (this.entries.length > stageCount) this.entries.length = stageCount;
+    this.entries.add(index, { inputs, reads, state, layers });
   }
 }
 
@@ -173,7 +167,6 @@ export function estimateImage(model: DockerfileModel, env: EngineEnv, memo?: { s
   const stages: StageEstimate[] = [];
   const sizing = memo?.sizing;
   if (sizing) {
-    sizing.truncate(model.stages.length);
     sizing.estimatedStages = 0;
     sizing.relaidStages = 0;
   }
