@@ -307,3 +307,18 @@ test('undoing an edit that changed every stage after it (a broken FROM or heredo
     assert.equal(observable(undone), observable(analyze(text, { ...options, env })));
   }
 });
+
+test('an edit in a stage others copy from that leaves what they copy alone keeps their layers; one that changes it does not', () => {
+  const text = ['FROM debian:bookworm-slim AS build', 'RUN head -c 5000 /dev/zero > /out/blob', 'USER app', '', 'FROM debian:bookworm-slim', 'COPY --from=build /out /out', ''].join('\n');
+  const cache = new AnalysisCache();
+  const env = environments[0]();
+  analyze(text, { ...options, cache, env });
+  const userEdit = text.replace('USER app', 'USER apps');
+  const kept = analyze(userEdit, { ...options, cache, env });
+  assert.equal(cache.sizing.relaidStages, 1, 'the copying stage keeps its layers');
+  assert.equal(observable(kept), observable(analyze(userEdit, { ...options, env })));
+  const pathEdit = userEdit.replace('> /out/blob', '> /srv/blob');
+  const changed = analyze(pathEdit, { ...options, cache, env });
+  assert.equal(cache.sizing.relaidStages, 0, 'the copied path is no longer written there: sized again');
+  assert.equal(observable(changed), observable(analyze(pathEdit, { ...options, env })));
+});

@@ -20,7 +20,12 @@ import { otherPlatform, platformNote } from './platform';
 const metadataKeywords = new Set(['ENV', 'ARG', 'LABEL', 'EXPOSE', 'CMD', 'ENTRYPOINT', 'USER', 'WORKDIR', 'VOLUME', 'STOPSIGNAL', 'HEALTHCHECK', 'SHELL', 'ONBUILD', 'MAINTAINER']);
 
 /** What a stage hands to stages built FROM it, besides its size. */
-interface StageState { estimate: StageEstimate; apt: AptContext | null }
+interface StageState {
+  estimate: StageEstimate;
+  apt: AptContext | null;
+  /** What COPY --from reads of this stage, as text (copySignature); worked out when first asked. */
+  copied?: string;
+}
 
 /**
  * The stage estimates of a document's previous analysis, reused while a stage's inputs are unchanged: a
@@ -96,6 +101,25 @@ function copyApt(apt: AptContext | null): AptContext | null {
 }
 
 /**
+ * What a COPY --from of a stage reads of it (sizing/copy-layer.ts): its name, total and layer estimates,
+ * and the words of the commands behind each layer — as text, compared by value, so an edit there that
+ * changes none of it (a USER, a LABEL, a flag) leaves the stages copying from it with their layers.
+ */
+function copySignature(model: DockerfileModel, stageIndex: number, state: StageState | undefined): string | null {
+  if (!state) return null;
+  state.copied ??= JSON.stringify([
+    model.stages[stageIndex]?.name ?? null, state.estimate.total,
+    state.estimate.layers.map((layer) => {
+      // Metadata instructions write nothing, so COPY --from never attributes a path to them.
+      const producer = layer.metadataOnly ? undefined : model.instructions[layer.instructionIndex];
+      const words = producer?.shell?.commands.map((c) => [c.argv.map((w) => w.value), c.writes.map((w) => w.value)]) ?? producer?.args.map((a) => a.expanded) ?? null;
+      return [layer, words];
+    }),
+  ]);
+  return state.copied;
+}
+
+/**
  * What a stage's layers are estimated from besides its own text (the key) and the data reads: the base's
  * identity as sizers see it (reference, OS and release, not its size), the environment and working
  * directory the stage starts with (set by the stages it is built on), what COPY --from reads of the stages
@@ -110,12 +134,9 @@ function layerInputs(model: DockerfileModel, stage: Stage, keys: readonly object
     inputs.push(facts.workdirAt(first), startEnv.size);
     for (const [name, value] of startEnv) inputs.push(name, value);
   }
-  // COPY --from reads the source's layers, their commands (its key) and, for `/`, its total: not its base.
   for (const instruction of stage.instructions) {
     const from = instruction.copy?.fromStage;
-    if (from === undefined || from === null) continue;
-    const source = states[from]?.estimate;
-    inputs.push(keys[from] ?? null, source?.layers ?? null, source ? JSON.stringify(source.total) : null);
+    if (from !== undefined && from !== null) inputs.push(copySignature(model, from, states[from]));
   }
   return inputs;
 }
