@@ -3,12 +3,13 @@
  * `mvdan.cc/sh` parser compiled to JavaScript), as server/src/shell/parse.ts did before our own parser
  * replaced it. mvdan-sh is a devDependency used only here.
  *
- * One deliberate correction against the former converter: a command is `afterOr` when it is a node of
- * the right-hand side of a BinaryCmd whose operator is `||`. The former converter looked for `||` in the
- * text between the two sides and then for commands starting inside the right side's byte span. Both go
- * wrong around here-documents, whose bodies extend a statement's span past the commands that follow on
- * its line: `a <<EOF || b` (empty "between" text, so `b` was not afterOr) and `a || <<EOF & b` (`b`,
- * a separate statement, fell inside the span); and a `||` inside a comment after `&&` matched.
+ * One deliberate correction against the former converter: `nested` and `afterOr` are read from the tree
+ * (the call is inside a subshell, block, if, loop, case, function or substitution node; inside the
+ * right-hand side of a BinaryCmd whose operator is `||`). The former converter looked for `||` in the text
+ * between the two sides, and for calls starting inside those nodes' byte spans. Both go wrong around
+ * here-documents, whose bodies stretch a statement's span past the commands that follow on its line:
+ * `a <<EOF || b` (empty "between" text, so `b` was not afterOr), `a || <<EOF & b` and `f() <<EOF & b`
+ * (`b`, a separate statement, fell inside the span); and a `||` inside a comment after `&&` matched.
  */
 import * as mvdanSh from 'mvdan-sh';
 import type { ShellCommand, ShellScript, ShellWord } from '../../server/src/shell/types';
@@ -38,7 +39,14 @@ export function parseShellWithMvdan(source: ShellSource, toPosition: OffsetToPos
   const commands: ShellCommand[] = [];
   // Walk visits parents before children, so spans are known before the calls inside them.
   const afterOrCalls = new Set<number>();
-  const nestedSpans: [number, number][] = [];
+  const nestedCalls = new Set<number>();
+  /** Records the start of every call with words below `node` (not `node` itself). */
+  const markCallsBelow = (node: Node, into: Set<number>) => {
+    syntax.Walk(node, (inner: Node) => {
+      if (inner && inner !== node && syntax.NodeType(inner) === 'CallExpr' && inner.Args.length > 0) into.add(inner.Pos().Offset());
+      return true;
+    });
+  };
   const writesByCall = new Map<number, ShellWord[]>();
   syntax.Walk(file, (node: Node) => {
     if (!node) return true;
@@ -57,15 +65,10 @@ export function parseShellWithMvdan(source: ShellSource, toPosition: OffsetToPos
       }
     } else if (type === 'BinaryCmd') {
       const opAt = byteToChar(node.OpPos.Offset());
-      if (text.startsWith('||', opAt)) {
-        syntax.Walk(node.Y, (inner: Node) => {
-          if (inner && syntax.NodeType(inner) === 'CallExpr' && inner.Args.length > 0) afterOrCalls.add(inner.Pos().Offset());
-          return true;
-        });
-      }
+      if (text.startsWith('||', opAt)) markCallsBelow(node.Y, afterOrCalls);
     } else if (type === 'Subshell' || type === 'Block' || type === 'IfClause' || type === 'WhileClause' ||
       type === 'ForClause' || type === 'CaseClause' || type === 'FuncDecl' || type === 'CmdSubst' || type === 'ProcSubst') {
-      nestedSpans.push([node.Pos().Offset(), node.End().Offset()]);
+      markCallsBelow(node, nestedCalls);
     } else if (type === 'CallExpr') {
       const args = node.Args;
       if (args.length === 0) return true;
@@ -78,7 +81,7 @@ export function parseShellWithMvdan(source: ShellSource, toPosition: OffsetToPos
         argv,
         range: rangeOf(start, node.End().Offset()),
         index: 0,
-        nested: nestedSpans.some(([s, e]) => start > s && start < e),
+        nested: nestedCalls.has(start),
         afterOr: afterOrCalls.has(start),
         packageOp: null,
         writes: writesByCall.get(start) ?? [],

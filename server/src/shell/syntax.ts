@@ -817,7 +817,8 @@ class Parser {
     for (let i = this.pos; i < this.limit; i++) {
       const c = this.text[i];
       if (c === '=') return i > this.pos;
-      if (isMeta(c) || c === '"' || c === "'" || c === '$' || c === '`' || c === '\\') return false;
+      if (c === '\\') { i++; continue; }
+      if (isMeta(c) || c === '"' || c === "'" || c === '$' || c === '`') return false;
     }
     return false;
   }
