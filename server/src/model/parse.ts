@@ -76,13 +76,15 @@ export class ParseCache {
    */
   sweep(): void {
     const oldest = this.parseNumber - 1;
+    // forEach: a for-of over entries allocates a pair per entry, on every keystroke.
     for (const entries of this.byEscape.values()) {
-      for (const [text, entry] of entries) {
-        if (entry.usedBy < oldest) { entries.delete(text); continue; }
-        if (entry.placements.size > 1) {
-          for (const [line, placement] of entry.placements) if (placement.usedBy < oldest) entry.placements.delete(line);
+      entries.forEach((entry, text) => {
+        if (entry.usedBy < oldest) {
+          entries.delete(text);
+        } else if (entry.placements.size > 1) {
+          entry.placements.forEach((placement, line) => { if (placement.usedBy < oldest) entry.placements.delete(line); });
         }
-      }
+      });
     }
     this.parseNumber++;
   }
@@ -255,7 +257,9 @@ function convertInstruction(ast: AstInstruction, onbuild: boolean, chunkLines: s
     getJSONStrings?: () => { getJSONValue(): string; getRange(): Range }[];
     getOpeningBracket?: () => unknown;
   };
-  const flags: Flag[] = (anyAst.getFlags?.() ?? []).map((f) => ({ name: f.getName(), value: f.getValue(), range: f.getRange() }));
+  // dockerfile-ast works each of these out again on every call: ask once.
+  const astFlags = anyAst.getFlags?.() ?? [];
+  const flags: Flag[] = astFlags.map((f) => ({ name: f.getName(), value: f.getValue(), range: f.getRange() }));
   const heredocs: Heredoc[] = astHeredocs(anyAst).map((h) => {
     const contentRange = h.getContentRange();
     return {
@@ -281,7 +285,7 @@ function convertInstruction(ast: AstInstruction, onbuild: boolean, chunkLines: s
     onbuild,
   };
   if (keyword === 'RUN') {
-    const mountFlags = (anyAst.getFlags?.() ?? []).filter((f) => f.getName() === 'mount');
+    const mountFlags = astFlags.filter((f) => f.getName() === 'mount');
     instruction.mounts = mountFlags.map((f) => parseMount(f.getOptions().map((o) => [o.getName(), o.getValue()])));
   }
   return instruction;
