@@ -130,11 +130,15 @@ test('syntax errors give a parse error and the best-effort commands', () => {
   }
 });
 
-test('deep nesting is a parse error, not a stack overflow; long scripts parse', () => {
+test('nesting 40 deep parses; far deeper is a parse error, not a stack overflow; long scripts parse', () => {
   for (const run of ['$('.repeat(20000), '('.repeat(20000), '{ '.repeat(20000), '$(('.repeat(5000) + '1', '[[ ' + '( '.repeat(20000) + 'a',
     'echo ' + '"$('.repeat(5000), '`'.repeat(20001), 'a=' + '$(('.repeat(5000)]) {
     const script = commandsOf(run);
     assert.ok(script.parseError, run.slice(0, 20));
+  }
+  for (const [open, close] of [['"$(', ')"'], ['(', ')'], ['{ ', '; }'], ['if ', '; then a; fi'], ['${a:-', '}'], ['$((', '))']]) {
+    const run = `${open.repeat(40)}x${close.repeat(40)}`;
+    assert.equal(commandsOf(run).parseError, null, run.slice(0, 12));
   }
   const long = Array.from({ length: 5000 }, (_, i) => `echo ${i} "$(id -u)" | tee -a /log`).join(' && ');
   const script = commandsOf(long);

@@ -46,7 +46,7 @@ export interface SyntaxResult {
 }
 
 /** Deepest nesting of compound commands, substitutions and parentheses we parse. */
-const maxDepth = 100;
+const maxDepth = 300;
 
 class ShellSyntaxError extends Error {}
 
@@ -633,8 +633,7 @@ class Parser {
       if (this.atAssignment()) {
         const start = this.pos;
         this.parseAssignment(false);
-        const text = this.text.slice(start, this.pos);
-        literalEquals = !/(\$\w+|[)}`"'\]])$/.test(text);
+        literalEquals = !this.endsWithExpansion(start, this.pos);
         continue;
       }
       if (this.plainRunHasEquals()) this.fail('invalid var name');
@@ -810,6 +809,15 @@ class Parser {
     const word = this.readWord();
     if (!word) this.fail(`${op} must be followed by a word`);
     return op === '>' || op === '>>' || op === '>|' || op === '&>' || op === '&>>' ? word : null;
+  }
+
+  /** Whether text[start, end) ends with a quote, an expansion or a substitution (`x=$y`, `x="a"`). */
+  private endsWithExpansion(start: number, end: number): boolean {
+    const last = end > start ? this.text[end - 1] : '';
+    if (last === ')' || last === '}' || last === ']' || last === '`' || last === '"' || last === "'") return true;
+    let i = end;
+    while (i > start && isNameChar(this.text[i - 1])) i--;
+    return i < end && i > start && this.text[i - 1] === '$';
   }
 
   /** Whether the unquoted start of the word at the cursor has `=` after something (an assignment, valid or not). */
@@ -1397,7 +1405,9 @@ class Parser {
       this.pos += 2;
       this.skipArithmSpace();
       if (this.eof() || this.atArithmEnd()) this.fail(`${op} must be followed by an expression`);
+      this.enter();
       this.parseArithmUnary();
+      this.leave();
       return false;
     }
     const c = this.ch();
@@ -1405,7 +1415,9 @@ class Parser {
       this.pos++;
       this.skipArithmSpace();
       if (this.eof() || this.atArithmEnd()) this.fail(`${c} must be followed by an expression`);
+      this.enter();
       this.parseArithmUnary();
+      this.leave();
       return false;
     }
     let isName = false;
