@@ -322,3 +322,18 @@ test('an edit in a stage others copy from that leaves what they copy alone keeps
   assert.equal(cache.sizing.relaidStages, 0, 'the copied path is no longer written there: sized again');
   assert.equal(observable(changed), observable(analyze(pathEdit, { ...options, env })));
 });
+
+test('editing a global ARG works out again only the stages that take it', () => {
+  const text = ['ARG PIP_NO_CACHE_DIR=1', 'ARG UNUSED=1', 'FROM python:3.12-slim AS app', 'ARG PIP_NO_CACHE_DIR', 'RUN pip install numpy', '',
+    'FROM debian:bookworm-slim AS other', 'RUN apt-get update && apt-get install -y curl', ''].join('\n');
+  const cache = new AnalysisCache();
+  const env = environments[0]();
+  analyze(text, { ...options, cache, env });
+  const unused = text.replace('UNUSED=1', 'UNUSED=2');
+  analyze(unused, { ...options, cache, env });
+  assert.equal(cache.sizing.estimatedStages, 0, 'no stage takes UNUSED');
+  const taken = unused.replace('PIP_NO_CACHE_DIR=1', 'PIP_NO_CACHE_DIR=');
+  const report = analyze(taken, { ...options, cache, env });
+  assert.equal(cache.sizing.estimatedStages, 1, 'the stage that declares ARG PIP_NO_CACHE_DIR');
+  assert.equal(observable(report), observable(analyze(taken, { ...options, env })));
+});

@@ -2,8 +2,8 @@
  * One key object per stage that stays the same object from one analysis of a document to the next while
  * nothing the stage is made of changed: its lines (FROM to its last instruction, comments between
  * included), where they sit, whether lines follow it, what the model resolved in it (expanded arguments,
- * COPY --from, the base stage, FROM's image) and the file-wide facts that reach into every stage (escape
- * character, line break style, global ARGs). Later passes key their per-stage memos
+ * COPY --from, the base stage, FROM's image, the global ARGs it takes) and the file-wide facts that reach
+ * into every stage (escape character, line break style). Later passes key their per-stage memos
  * on it: the size estimates (sizing/estimate.ts) and the rules that report stage by stage (rules/runner.ts).
  *
  * A key says nothing about other stages: whoever depends on another stage adds that stage's key or result.
@@ -72,9 +72,7 @@ export function sameValues(a: readonly unknown[], b: readonly unknown[]): boolea
 }
 
 function fileWideInputs(model: DockerfileModel): unknown[] {
-  const inputs: unknown[] = [model.escapeChar, lineBreakOf(model.text), model.globalArgs.size];
-  for (const [name, value] of model.globalArgs) inputs.push(name, value);
-  return inputs;
+  return [model.escapeChar, lineBreakOf(model.text)];
 }
 
 function stageInputs(model: DockerfileModel, stage: Stage, fileWide: readonly unknown[]): unknown[] {
@@ -92,6 +90,13 @@ function stageInputs(model: DockerfileModel, stage: Stage, fileWide: readonly un
     for (const arg of instruction.args) inputs.push(arg.expanded);
     const copy = instruction.copy;
     if (copy) inputs.push(copy.from, copy.fromStage);
+    // Global ARGs reach a stage through what they expand to (above, and FROM's image and platform) and
+    // through an `ARG NAME` without a default, which takes the global value.
+    if (instruction.keyword === 'ARG') {
+      for (const arg of instruction.args) {
+        if (!arg.value.includes('=')) inputs.push(arg.value, model.globalArgs.get(arg.value) ?? null);
+      }
+    }
   }
   return inputs;
 }
