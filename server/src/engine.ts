@@ -7,7 +7,7 @@ import type { DockerfileModel, ParseProblem } from './model/types';
 import type { Finding, Rule, RuleSetting } from './rules/types';
 import { allRules } from './rules';
 import { RuleMemo, runRules } from './rules/runner';
-import { StageKeys } from './model/stage-keys';
+import { chainKeys, StageKeys } from './model/stage-keys';
 import { estimateImage, SizingMemo } from './sizing/estimate';
 import type { ImageEstimate } from './sizing/types';
 import { emptyImageEstimate } from './sizing/lookup';
@@ -92,7 +92,7 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Report {
     internalErrors.push(`size estimate failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
     image = emptyImageEstimate(model.finalStageIndex);
   }
-  const result = runRules(options.rules ?? allRules, { model, sizing: image, context: env.context }, {
+  const result = runRules(options.rules ?? allRules, { model, sizing: image, context: env.context, chainKeys: stageKeys ? chainKeys(model, stageKeys) : undefined }, {
     rules: config.rules, cancelled: options.cancelled, memo: memo && stageKeys ? { reports: memo.rules, keys: stageKeys } : undefined,
   });
   return {

@@ -60,6 +60,33 @@ export class TwoSlots<T> {
   }
 }
 
+const chainRoot = {};
+const chains = new WeakMap<object, WeakMap<object, object>>();
+
+/**
+ * Per stage, an object that stays the same while the stage and every stage it is built on (FROM, up the
+ * chain) keep their keys: a memo key for facts about a whole stage chain. Interned in WeakMaps, so chains
+ * go away with the keys they are made of.
+ */
+export function chainKeys(model: DockerfileModel, keys: readonly object[]): object[] {
+  const out: object[] = [];
+  for (const stage of model.stages) {
+    const base = stage.baseStage !== null && stage.baseStage < stage.index ? out[stage.baseStage] : chainRoot;
+    let byKey = chains.get(base);
+    if (!byKey) {
+      byKey = new WeakMap();
+      chains.set(base, byKey);
+    }
+    let chain = byKey.get(keys[stage.index]);
+    if (!chain) {
+      chain = { chain: stage.index };
+      byKey.set(keys[stage.index], chain);
+    }
+    out.push(chain);
+  }
+  return out;
+}
+
 /** Fresh keys (nothing reused), for analyses without a cache. */
 export function freshStageKeys(model: DockerfileModel): object[] {
   return model.stages.map((stage) => ({ stage: stage.index }));

@@ -54,9 +54,9 @@ interface TagParts {
 
 interface Candidate { reference: string; tag: string; parts: TagParts; figure: Figure; savedBytes: number }
 
-export function check({ model, sizing }: RuleContext): RuleReport[] {
+export function check({ model, sizing, chainKeys }: RuleContext): RuleReport[] {
   const reports: RuleReport[] = [];
-  const toolchain = toolchainUse(model);
+  const toolchain = toolchainUse(model, chainKeys);
   for (const stage of model.stages) {
     if (!model.shippedStageIndexes.has(stage.index) || stage.baseStage !== null || stage.scratch || stage.from.unresolved.length > 0) continue;
     const base = sizing.stages[stage.index]?.base;
@@ -163,7 +163,10 @@ function isVersion(text: string, allowEmpty: boolean): boolean {
  * base is a build image, not one to slim. Each stage's own answer is worked out once per check; asking the
  * chain of every user of every stage was quadratic in stages.
  */
-function toolchainUse(model: DockerfileModel): { usedOn(stage: Stage): boolean } {
+/** Answers of `compilesOrHasTools` by stage chain (RuleContext.chainKeys), kept across keystrokes. */
+const toolchainByChain = new WeakMap<object, boolean>();
+
+function toolchainUse(model: DockerfileModel, chainKeys: readonly object[] | undefined): { usedOn(stage: Stage): boolean } {
   const builtOn: number[][] = model.stages.map(() => []);
   for (const stage of model.stages) {
     // A base stage comes earlier in the file (stageChain's rule); anything else is not a chain.
@@ -173,9 +176,15 @@ function toolchainUse(model: DockerfileModel): { usedOn(stage: Stage): boolean }
   const compilesOrHasTools = (stageIndex: number): boolean => {
     let answer = answers.get(stageIndex);
     if (answer === undefined) {
-      const runs = runsOfStages(model, stageChain(model, stageIndex));
-      answer = compilingEcosystem(model, stageIndex) !== null || buildToolsInstalled(runs).length > 0 ||
-        runs.some((run) => commandsOf(run).some((c) => compilerCommands.has(c.name)));
+      // It depends on the stage's chain only (its RUNs and the root's image).
+      const chain = chainKeys?.[stageIndex];
+      answer = chain ? toolchainByChain.get(chain) : undefined;
+      if (answer === undefined) {
+        const runs = runsOfStages(model, stageChain(model, stageIndex));
+        answer = compilingEcosystem(model, stageIndex) !== null || buildToolsInstalled(runs).length > 0 ||
+          runs.some((run) => commandsOf(run).some((c) => compilerCommands.has(c.name)));
+        if (chain) toolchainByChain.set(chain, answer);
+      }
       answers.set(stageIndex, answer);
     }
     return answer;

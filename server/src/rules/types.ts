@@ -65,6 +65,12 @@ export interface RuleContext {
   sizing: ImageEstimate;
   /** The build context on disk, when the caller could read it (CLI, trusted workspace). */
   context: BuildContext | null;
+  /**
+   * Language server only: per stage, an object that stays the same from one keystroke to the next while
+   * the stage and the stages it is built on are unchanged (model/stage-keys.ts `chainKeys`), to key memos
+   * of facts about a stage chain.
+   */
+  chainKeys?: readonly object[];
 }
 
 export interface ValidCase { code: string; name?: string; files?: Record<string, number | string> }
