@@ -197,7 +197,8 @@ class Parser {
       const c = this.text[i];
       if (isMeta(c)) break;
       if (c === '"' || c === "'" || c === '\\' || c === '$' || c === '`') return null;
-      if ((c === '@' || c === '*' || c === '+' || c === '?' || c === '!') && this.text[i + 1] === '(' && i + 1 < this.limit) return null;
+      if ((c === '@' || c === '*' || c === '+' || c === '?' || c === '!') && i + 2 < this.limit && this.text[i + 1] === '(' &&
+        this.text[i + 2] !== ')') return null;
       i++;
     }
     return i > this.pos ? this.text.slice(this.pos, i) : null;
@@ -1011,7 +1012,8 @@ class Parser {
       this.readBackquote(acc, false);
       return;
     }
-    if ((c === '@' || c === '*' || c === '+' || c === '?' || c === '!') && this.ch(1) === '(') {
+    // An extended glob needs a pattern: `@()` is `@` and then `()` (a function declaration), as in mvdan-sh.
+    if ((c === '@' || c === '*' || c === '+' || c === '?' || c === '!') && this.ch(1) === '(' && this.ch(2) !== ')') {
       this.readExtGlob(acc);
       return;
     }
